@@ -1,0 +1,46 @@
+import { InputError } from "../errors";
+import { Command, CliIO, EXIT, processIO } from "./io";
+
+interface CommandEntry {
+    readonly summary: string;
+    readonly load: () => Promise<Command>;
+}
+
+/** Commands are loaded on demand so `persona personas list` does not load the catalog. */
+const COMMANDS: Record<string, CommandEntry> = {
+};
+
+function usage(): string {
+    const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+    const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+    return ["Usage: persona <command> [options]", "", "Commands:", ...lines, "", "Run persona <command> --help for a command's options.", ""].join("\n");
+}
+
+/**
+ * Runs the `persona` command. Bad input is printed as `error: ...` lines (input, path, fix) with
+ * exit code 2 and no stack trace; anything else is a bug and propagates.
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+        io.stdout(usage());
+        return name === undefined ? EXIT.badInput : EXIT.ok;
+    }
+    const entry = COMMANDS[name];
+    if (!entry) {
+        io.stderr(`error: unknown command "${name}".\n${usage()}`);
+        return EXIT.badInput;
+    }
+    try {
+        const command = await entry.load();
+        return await command(rest, io);
+    } catch (err) {
+        if (err instanceof InputError) {
+            for (const line of err.message.split("\n")) {
+                io.stderr(`error: ${line}\n`);
+            }
+            return EXIT.badInput;
+        }
+        throw err;
+    }
+}

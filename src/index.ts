@@ -1,0 +1,3 @@
+export * from "./errors";
+export * from "./persona/schema";
+export * from "./persona/series";
