@@ -240,6 +240,8 @@ export const SecurityProfile = z
             .default({ atRestKey: "aws-managed", inTransit: true }),
         /** Administrative access. */
         access: Access,
+        /** `default` (shared hardware) or `dedicated` (single-tenant hardware, with AWS's per-region fee). Defaults to default. */
+        tenancy: z.enum(["default", "dedicated"]).default("default"),
         /** Regions the data may live in (residency); empty means anywhere. Defaults to anywhere. */
         residency: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "not an AWS region name such as eu-west-1")).default([]),
     })
