@@ -8,6 +8,7 @@ interface CommandEntry {
 
 /** Commands are loaded on demand so `persona personas list` does not load the catalog. */
 const COMMANDS: Record<string, CommandEntry> = {
+    personas: { summary: "list, show, diff, create and derive personas in the store", load: async () => (await import("./personas")).personasCommand },
 };
 
 function usage(): string {
