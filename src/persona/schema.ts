@@ -88,6 +88,8 @@ const PerformanceInput = z
         networkMbps: MetricInput,
         /** Data the instance keeps on its data volume(s), GiB (0: the root volume is enough). */
         storageGiB: nonNegative.default(0),
+        /** GPUs each instance needs (training, large-model inference). Defaults to 0. */
+        gpus: z.number().int().min(0).max(16).default(0),
     })
     .strict();
 
@@ -128,6 +130,7 @@ const Performance = PerformanceInput.superRefine((perf, ctx) => {
         throughputMBps: fill(perf.throughputMBps),
         networkMbps: fill(perf.networkMbps),
         storageGiB: perf.storageGiB,
+        gpus: perf.gpus,
     };
 });
 export const PerformanceProfile = Performance;

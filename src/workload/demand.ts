@@ -45,6 +45,8 @@ export const Demand = z
         networkMbps: MetricDemand,
         /** Data kept on the data volume(s), GiB. */
         storageGiB: z.number().nonnegative(),
+        /** GPUs per instance the workload needs; absent means none. */
+        gpus: z.number().int().min(0).optional(),
         /** Compliance frameworks the workload signals (text) or states. */
         compliance: z.array(Framework),
         sensitivity: Sensitivity.optional(),
@@ -72,6 +74,7 @@ export function demandFromPersona(persona: Persona): Demand {
         throughputMBps: metric("throughputMBps"),
         networkMbps: metric("networkMbps"),
         storageGiB: perf.storageGiB,
+        ...(perf.gpus > 0 ? { gpus: perf.gpus } : {}),
         compliance: persona.security.compliance,
         sensitivity: persona.security.sensitivity,
         assumptions: [{ name: "profile", value: `${persona.name}@${persona.version}`, source: "persona performance profile" }],
