@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TrafficRule } from "../persona/schema";
 import { Agreement } from "../negotiation/agreement";
+import { formatSecurityTag, SECURITY_TAG } from "../policy/policies";
 import { bootScript } from "./cloudInit";
 
 /**
@@ -54,6 +55,7 @@ export function agreementTags(name: string, agreement: Agreement): Record<string
         "persona:compliance": frameworks.length > 0 ? frameworks.join(",") : "none",
         "persona:monthly-cost-usd": p.monthlyCost.total.toFixed(2),
         "persona:purchase": p.purchase,
+        [SECURITY_TAG]: formatSecurityTag({ kms: p.security.settings.kmsKey, monitoring: p.security.settings.detailedMonitoring, publicIp: p.security.settings.publicIp, tenancy: p.security.settings.tenancy }),
     };
 }
 
