@@ -8,6 +8,7 @@ interface CommandEntry {
 
 /** Commands are loaded on demand so `persona personas list` does not load the catalog. */
 const COMMANDS: Record<string, CommandEntry> = {
+    accept: { summary: "pin a proposal the last pulumi preview offered into the stack's config", load: async () => (await import("./accept")).acceptCommand },
     personas: { summary: "list, show, diff, create and derive personas in the store", load: async () => (await import("./personas")).personasCommand },
 };
 

@@ -17,3 +17,22 @@ export function canonicalJson(value: unknown): string {
 export function contentHash(value: unknown, length: number): string {
     return crypto.createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, length);
 }
+
+/**
+ * Letters a proposal id is spelled with: consonants only, so an id never reads as a number (YAML
+ * and `pulumi config set` would turn `12345` or `9e205` into one) and never spells a word.
+ */
+const ID_ALPHABET = "bcdfghjkmnpqrstvwxz";
+
+/** A proposal id: 10 letters derived from the SHA-256 of the configuration's canonical JSON (about 42 bits). */
+export function proposalId(configuration: unknown): string {
+    const digest = crypto.createHash("sha256").update(canonicalJson(configuration)).digest();
+    let id = "";
+    for (let i = 0; i < 10; i++) {
+        id += ID_ALPHABET[digest[i] % ID_ALPHABET.length];
+    }
+    return id;
+}
+
+/** Ids in config and on the command line may be abbreviated to a unique prefix of at least 4 letters. */
+export const PROPOSAL_ID_PREFIX = /^[bcdfghjkmnpqrstvwxz]{4,10}$/;

@@ -70,6 +70,21 @@ export const MonthlyCost = z
     .strict();
 export type MonthlyCost = z.infer<typeof MonthlyCost>;
 
+/** One instance type of a mixed (spot) fleet: how many, where, at what price. */
+export const FleetMember = z
+    .object({
+        instanceType: z.string(),
+        count: z.number().int().positive(),
+        vcpus: z.number().positive(),
+        memoryGiB: z.number().positive(),
+        /** Zone id of each of these instances. */
+        zones: z.array(z.string()),
+        /** Compute price of these instances together, USD per hour. */
+        hourly: z.number().nonnegative(),
+    })
+    .strict();
+export type FleetMember = z.infer<typeof FleetMember>;
+
 export const PROPOSAL_LABELS = ["cost-optimized", "balanced", "performance", "resilient", "spot", "modified"] as const;
 export const ProposalLabel = z.enum(PROPOSAL_LABELS);
 export type ProposalLabel = z.infer<typeof ProposalLabel>;
@@ -77,7 +92,7 @@ export type ProposalLabel = z.infer<typeof ProposalLabel>;
 export const Proposal = z
     .object({
         /** Short hash of the configuration (everything below but label, reason and binding). */
-        id: z.string().regex(/^[0-9a-f]{5,16}$/),
+        id: z.string().regex(/^[bcdfghjkmnpqrstvwxz]{10}$/, "a proposal id is 10 letters, as persona propose prints it"),
         label: ProposalLabel,
         /** The one to take when in doubt; exactly one proposal of a set is recommended. */
         recommended: z.boolean(),
@@ -102,6 +117,12 @@ export const Proposal = z
         binding: z.array(z.string()),
         /** One line on why this one. */
         reason: z.string(),
+        /**
+         * Present only for a mixed fleet (spot diversified over instance types): every member. Then
+         * `instanceType`, `vcpus` and `memoryGiB` describe the largest member, `count` and `zones` the
+         * whole fleet, and the load is shared in proportion to vCPUs (capacity-weighted).
+         */
+        fleet: z.array(FleetMember).min(2).optional(),
     })
     .strict();
 export type Proposal = z.infer<typeof Proposal>;

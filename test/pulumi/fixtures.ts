@@ -35,7 +35,7 @@ export function agreementFixture(options: { compliance?: Framework[]; count?: nu
         ...options.storage,
     };
     const proposal: Proposal = {
-        id: "9be20c41d2",
+        id: "kbxtrmfhqz",
         label: "balanced",
         recommended: true,
         instanceType: "r7i.2xlarge",

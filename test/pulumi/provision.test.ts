@@ -56,7 +56,7 @@ describe("provisioning an agreement", () => {
         assert.equal(instance.inputs.keyName, undefined, "no SSH key pair");
         assert.equal(instance.inputs.iamInstanceProfile, "shop-db");
         assert.match(String(instance.inputs.userData), /mdadm --create "\$target" --run --level=0 --raid-devices=2/);
-        assert.equal((instance.inputs.tags as Record<string, string>)["persona:proposal"], "9be20c41d2");
+        assert.equal((instance.inputs.tags as Record<string, string>)["persona:proposal"], "kbxtrmfhqz");
     });
 
     it("encrypts and sizes the data volumes as agreed", async () => {
