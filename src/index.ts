@@ -2,3 +2,8 @@ export * from "./errors";
 export * from "./persona/schema";
 export * from "./persona/series";
 export * from "./workload/shapes";
+export * from "./workload/demand";
+export * from "./workload/schema";
+export * from "./workload/analyze";
+export * from "./workload/assumptions";
+export * from "./workload/role-model";

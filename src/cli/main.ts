@@ -8,6 +8,7 @@ interface CommandEntry {
 
 /** Commands are loaded on demand so `persona personas list` does not load the catalog. */
 const COMMANDS: Record<string, CommandEntry> = {
+    analyze: { summary: "predict a workload's role, demand time series and compliance signals, with every assumption", load: async () => (await import("./analyze")).analyzeCommand },
     accept: { summary: "pin a proposal the last pulumi preview offered into the stack's config", load: async () => (await import("./accept")).acceptCommand },
     personas: { summary: "list, show, diff, create and derive personas in the store", load: async () => (await import("./personas")).personasCommand },
 };
