@@ -1,11 +1,11 @@
-import { parseInput } from "../errors";
+import { InputError, parseInput } from "../errors";
 import { Framework, METRICS, MetricName, Persona, Role, Sensitivity, SENSITIVITIES } from "../persona/schema";
 import { hourlyWindows, round, scaleSeries, summarize } from "../persona/series";
 import { checkOverrides, Ledger } from "./assumptions";
 import { planCapacity } from "./capacity";
 import { Demand, MetricDemand } from "./demand";
 import { Facts } from "./facts";
-import { AssumptionOverrides, StructuredWorkload, Workload, WorkloadInput } from "./schema";
+import { AssumptionOverrides, StructuredWorkload, Workload, WORKLOAD_KINDS, WorkloadInput } from "./schema";
 import { HOURS_PER_WEEK, loadShapes, shapeNameFor } from "./shapes";
 import { LOW_CONFIDENCE, understandStructured, understandText } from "./understand";
 
@@ -44,6 +44,7 @@ export function analyzeWorkload(workload: Workload | WorkloadInput, options: Ana
     if (typeof workload === "string") {
         facts = understandText(workload, input, persona);
     } else {
+        checkKind(workload, input);
         const structured: StructuredWorkload = parseInput(StructuredWorkload, workload, input);
         facts = understandStructured(structured, input, persona);
         overrides = { ...overrides, ...fieldOverrides(structured), ...(structured.assumptions ?? {}) };
@@ -70,7 +71,7 @@ export function analyzeWorkload(workload: Workload | WorkloadInput, options: Ana
     });
 
     const metrics = {} as Record<MetricName, MetricDemand>;
-    const fromPersona: MetricName[] = [];
+    const fromPersona: string[] = [];
     for (const m of METRICS) {
         const p = plan.metrics[m];
         if (persona !== undefined && !p.stated) {
@@ -83,20 +84,27 @@ export function analyzeWorkload(workload: Workload | WorkloadInput, options: Ana
         const timing = personaTiming !== undefined && Math.max(...personaTiming) > Math.min(...personaTiming) ? personaTiming : shape.series[timingMetric(m)];
         metrics[m] = metricDemand(shapedSeries(timing, p.peak, p.average));
     }
+    const storageFromPersona = persona !== undefined && !plan.storage.stated;
+    const storageGiB = round(storageFromPersona ? persona.performance.storageGiB : plan.storage.value);
+    const gpusFromPersona = persona !== undefined && plan.gpus === 0 && !ledger.anyStated(["gpus"]) && persona.performance.gpus > 0;
+    const gpus = gpusFromPersona ? persona.performance.gpus : plan.gpus;
     if (persona !== undefined) {
         const ref = `${persona.name}@${persona.version}`;
-        if (fromPersona.length > 0) {
-            ledger.note("fromPersona", fromPersona.join(", "), `persona ${ref}: the workload states no figure that drives ${fromPersona.length === 1 ? "this metric" : "these metrics"}`);
+        if (storageFromPersona) {
+            fromPersona.push("storageGiB");
         }
-        const refined = METRICS.filter((m) => !fromPersona.includes(m));
+        if (gpusFromPersona) {
+            fromPersona.push("gpus");
+        }
+        if (fromPersona.length > 0) {
+            ledger.note("fromPersona", fromPersona.join(", "), `persona ${ref}: the workload states no figure that drives ${fromPersona.length === 1 ? "this figure" : "these figures"}`);
+        }
+        const refined = [...METRICS, "storageGiB"].filter((m) => !fromPersona.includes(m));
         if (refined.length > 0) {
             ledger.note("fromWorkload", refined.join(", "), `your figures, on the timing of persona ${ref}'s profile`);
         }
     }
 
-    const storageFromPersona = persona !== undefined && !plan.storage.stated;
-    const storageGiB = round(storageFromPersona ? persona.performance.storageGiB : plan.storage.value);
-    const gpus = persona !== undefined && plan.gpus === 0 && !ledger.anyStated(["gpus"]) ? persona.performance.gpus : plan.gpus;
 
     const compliance: Framework[] = [];
     for (const signal of facts.compliance) {
@@ -122,7 +130,7 @@ export function analyzeWorkload(workload: Workload | WorkloadInput, options: Ana
     if (persona === undefined) {
         questions.push(...plan.questions);
     }
-    questions.push(...facts.notes);
+    questions.push(...facts.notes.filter((n) => n.unlessCompliance === undefined || !compliance.includes(n.unlessCompliance)).map((n) => n.question));
 
     return Demand.parse({
         role,
@@ -136,6 +144,19 @@ export function analyzeWorkload(workload: Workload | WorkloadInput, options: Ana
         assumptions: ledger.list(),
         questions,
     });
+}
+
+/** A structured workload names its kind; say which kinds exist rather than zod's union error. */
+function checkKind(workload: unknown, input: string): void {
+    const kind = typeof workload === "object" && workload !== null ? (workload as { kind?: unknown }).kind : undefined;
+    if (typeof kind !== "string" || !(WORKLOAD_KINDS as readonly string[]).includes(kind)) {
+        throw InputError.single(
+            input,
+            "kind",
+            kind === undefined ? "a structured workload needs a kind" : `unknown kind ${JSON.stringify(kind)}`,
+            `use one of ${WORKLOAD_KINDS.map((k) => JSON.stringify(k)).join(", ")}, or give the workload as text`,
+        );
+    }
 }
 
 /** Structured HTTP fields that are really assumption values (the user knows them). */

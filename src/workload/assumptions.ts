@@ -83,7 +83,7 @@ export const ASSUMPTIONS = {
     iopsPerQuery: { value: 2, unit: "IO", source: "assumed: segment reads that miss the cache" },
     // Analytics
     queriesPerHour: { value: 60, unit: "queries/h", source: "assumed: a team's dashboards and ad-hoc queries at the busiest hour" },
-    scanFraction: { value: 0.02, unit: "fraction", source: "columnar storage and partition pruning read ~1-5 % of the data per query", max: 1 },
+    scanFraction: { value: 0.005, unit: "fraction", source: "partition pruning (recent days) and columnar reads (a few columns) touch ~0.1-2 % of the data per query", max: 1 },
     scanMBpsPerVcpu: { value: 200, unit: "MB/s/vCPU", source: "columnar engines (ClickHouse, Trino) scan 100-500 MB/s per core" },
     hotDataFraction: { value: 0.02, unit: "fraction", source: "assumed share of the data kept in memory", max: 1 },
     cacheHitRatio: { value: 0.5, unit: "fraction", source: "assumed share of scans served from memory", max: 1 },

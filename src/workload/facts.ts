@@ -80,6 +80,12 @@ export interface ComplianceSignal {
     readonly evidence: string;
 }
 
+/** A question the text raises; moot once `unlessCompliance` applies anyway (e.g. from a persona). */
+export interface Note {
+    readonly question: string;
+    readonly unlessCompliance?: Framework;
+}
+
 export interface Facts {
     readonly role: Role;
     /** Probability of the role (1 when stated or implied by a structured kind). */
@@ -96,6 +102,6 @@ export interface Facts {
     readonly sensitivity?: { readonly value: Sensitivity; readonly source: string };
     /** Words asking for an accelerator ("deep learning", "GPUs"), for ML roles. */
     readonly accelerator?: string;
-    /** Mentions that matter for sizing but have no figure yet (e.g. a seasonal peak). */
-    readonly notes: readonly string[];
+    /** Mentions that matter for sizing or compliance but have no figure yet (e.g. a seasonal peak). */
+    readonly notes: readonly Note[];
 }

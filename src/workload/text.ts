@@ -1,6 +1,6 @@
 import { InputError } from "../errors";
 import { Framework, Sensitivity } from "../persona/schema";
-import { ComplianceSignal, Scale } from "./facts";
+import { ComplianceSignal, Note, Scale } from "./facts";
 import { sizeUnitToGiB } from "./schema";
 
 /**
@@ -105,7 +105,7 @@ export interface TextFindings {
     readonly schedule?: { readonly runsPerDay: number; readonly source: string };
     /** Words that ask for an accelerator ("on GPUs", "deep learning"), for ML roles. */
     readonly accelerator?: string;
-    readonly notes: readonly string[];
+    readonly notes: readonly Note[];
 }
 
 const NUMBER = /(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(k|thousand|mm|mn|m|million|bn|b|billion|t|trillion)\b)?/gi;
@@ -119,7 +119,8 @@ export function quote(text: string): string {
  * Reads every figure, the scale, the timing and the compliance signals of a description.
  * Throws an InputError for a unit it cannot read (`20 XB`).
  */
-export function readText(text: string, input: string): TextFindings {
+export function readText(original: string, input: string): TextFindings {
+    const text = spellOutNumbers(original);
     const mentions: Mention[] = [];
     const lower = text.toLowerCase();
     NUMBER.lastIndex = 0;
@@ -151,6 +152,16 @@ export function readText(text: string, input: string): TextFindings {
         accelerator: /\b(gpus?|cuda|deep learning|neural net(?:work)?s?|transformers?|llms?|language models?|diffusion|computer vision|vision|images?|photos?|speech|audio|bert|whisper|pytorch|tensorflow|a100s?|h100s?)\b/i.exec(text)?.[0],
         notes: readNotes(text),
     };
+}
+
+const NUMBER_WORDS: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, twenty: 20, fifty: 50, "half a": 0.5, "a few": 3, several: 5 };
+
+/** "a million requests" -> "1 million requests", "two thousand" -> "2 thousand", so one grammar reads both. */
+function spellOutNumbers(text: string): string {
+    return text.replace(/\b(half a|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|several)\s+(hundred|thousand|million|billion)\b/gi, (_, word: string, scale: string) => {
+        const n = NUMBER_WORDS[word.toLowerCase()];
+        return scale.toLowerCase() === "hundred" ? String(n * 100) : `${n} ${scale}`;
+    });
 }
 
 function readNumber(base: number, multiplierWord: string | undefined, before: string, after: string, afterLower: string, text: string, start: number, end: number, input: string): Mention | undefined {
@@ -382,15 +393,15 @@ function readSchedule(text: string): TextFindings["schedule"] {
     return undefined;
 }
 
-function readNotes(text: string): string[] {
-    const notes: string[] = [];
+function readNotes(text: string): Note[] {
+    const notes: Note[] = [];
     const seasonal = /\b(black friday|cyber monday|christmas|holiday season|sales? events?|launch day|go on sale|tax season)\b/i.exec(text);
     if (seasonal) {
-        notes.push(`"${seasonal[0]}" was mentioned: the weekly shape does not show seasonal peaks; give the request rate at that peak to size for it.`);
+        notes.push({ question: `"${seasonal[0]}" was mentioned: the weekly shape does not show seasonal peaks; give the request rate at that peak to size for it.` });
     }
     const shop = /\b(e-?commerce|web ?shop|online (?:store|shop)|storefront|checkout|woocommerce|magento|shopify)\b/i.exec(text);
     if (shop && !COMPLIANCE.some(([re, framework]) => framework === "pci-dss" && re.test(text))) {
-        notes.push(`Does the shop ("${shop[0]}") take card payments itself (not only through a payment provider's hosted page)? If so, say "card payments" to apply pci-dss.`);
+        notes.push({ question: `Does the shop ("${shop[0]}") take card payments itself (not only through a payment provider's hosted page)? If so, say "card payments" to apply pci-dss.`, unlessCompliance: "pci-dss" });
     }
     return notes;
 }
