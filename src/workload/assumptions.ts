@@ -81,6 +81,9 @@ export const ASSUMPTIONS = {
     heapShareOfIndex: { value: 0.1, unit: "fraction", source: "Elasticsearch heap sized at ~10 % of the index, at most 31 GiB", max: 1 },
     pageCacheShareOfIndex: { value: 0.5, unit: "fraction", source: "Elastic guidance: keep the hot index in the filesystem cache", max: 1 },
     iopsPerQuery: { value: 2, unit: "IO", source: "assumed: segment reads that miss the cache" },
+    logRetentionDays: { value: 14, unit: "days", source: "log search (ELK/OpenSearch) commonly keeps 7-30 days of indices" },
+    hotLogDays: { value: 1, unit: "days", source: "most log searches look at the last day; older indices stay on disk" },
+    indexingMBpsPerVcpu: { value: 5, unit: "MB/s/vCPU", source: "Elasticsearch/OpenSearch index ~5-10 MB/s of log lines per core" },
     // Analytics
     queriesPerHour: { value: 60, unit: "queries/h", source: "assumed: a team's dashboards and ad-hoc queries at the busiest hour" },
     scanFraction: { value: 0.005, unit: "fraction", source: "partition pruning (recent days) and columnar reads (a few columns) touch ~0.1-2 % of the data per query", max: 1 },

@@ -84,6 +84,10 @@ class Plan {
         return this.ctx.ledger.figure(name);
     }
 
+    has(name: FigureName): boolean {
+        return this.ctx.ledger.has(name);
+    }
+
     a(name: AssumptionName): number {
         return this.ctx.ledger.assume(name);
     }
@@ -327,6 +331,10 @@ function messageQueue(plan: Plan): CapacityPlan {
             if (dataRate !== undefined) {
                 return (dataRate * 1000) / messageKB / plan.ratio();
             }
+            const perDay = plan.fig("dataPerDayGiB");
+            if (perDay !== undefined) {
+                return (perDay * GIB_TO_MB * 1000) / messageKB / 86400;
+            }
             const devices = plan.fig("devices");
             if (devices !== undefined) {
                 return (devices * plan.a("messagesPerDevicePerMinute")) / 60;
@@ -358,7 +366,7 @@ function messageQueue(plan: Plan): CapacityPlan {
             networkMbps: ingest * 8 * (1 + groups + (rf - 1)),
         };
     };
-    const drivers = ["messagesPerSecond", "peakMessagesPerSecond", "messageKB", "dataRateMBps", "devices", "usersPerDay"];
+    const drivers = ["messagesPerSecond", "peakMessagesPerSecond", "messageKB", "dataRateMBps", "dataPerDayGiB", "devices", "usersPerDay"];
     const storage = (((rates.average * messageKB) / 1000) * retention * 3600 * rf * plan.a("storageHeadroom")) / GIB_TO_MB;
     return plan.build(at(rates.peak), at(rates.average), all(drivers), { value: storage, drivers: [...drivers, "retentionHours"] });
 }
@@ -366,6 +374,11 @@ function messageQueue(plan: Plan): CapacityPlan {
 /** Search engines: the index drives memory and storage; queries drive CPU, IO and network. */
 function search(plan: Plan): CapacityPlan {
     let index = plan.fig("indexGiB") ?? plan.fig("dataGiB");
+    const perDay = index === undefined ? plan.fig("dataPerDayGiB") : undefined;
+    if (perDay !== undefined) {
+        const days = plan.has("retentionHours") ? (plan.fig("retentionHours") ?? 0) / 24 : plan.a("logRetentionDays");
+        index = plan.ledger.infer("indexGiB", perDay * days * plan.a("indexToSourceRatio"), "GiB", "dataPerDayGiB x retention days x indexToSourceRatio");
+    }
     if (index === undefined) {
         const documents = plan.fig("documents") ?? plan.fig("rows") ?? plan.fig("keys") ?? plan.fromScale("documents", "documents", "documents", QUESTIONS.search);
         const documentKB = plan.fig("documentKB") ?? plan.a("documentKB");
@@ -382,21 +395,28 @@ function search(plan: Plan): CapacityPlan {
         scaleTable: "peakRequestsPerSecond",
         question: QUESTIONS.search,
     });
-    const heap = Math.min(31, Math.max(1, index * plan.a("heapShareOfIndex")));
-    const memory = plan.a("baseMemoryGiB") + heap + index * plan.a("pageCacheShareOfIndex");
+    // Logs: only the recent indices are hot, and indexing the stream costs CPU and disk.
+    const hot = perDay !== undefined ? Math.min(index, perDay * plan.a("hotLogDays") * plan.a("indexToSourceRatio")) : index;
+    const ingestMBps = perDay !== undefined ? (perDay * GIB_TO_MB) / 86400 : 0;
+    const indexingVcpu = perDay !== undefined ? ingestMBps / plan.a("indexingMBpsPerVcpu") : 0;
+    const heap = Math.min(31, Math.max(1, hot * plan.a("heapShareOfIndex")));
+    const memory = plan.a("baseMemoryGiB") + heap + hot * plan.a("pageCacheShareOfIndex");
     const base = plan.a("baseVcpu");
     const cpuMs = plan.a("cpuMsPerQuery");
     const iopsPerQuery = plan.a("iopsPerQuery");
     const baseIops = plan.a("baseIops");
     const resultKB = plan.a("resultKB");
-    const at = (rate: number): Metrics => ({
-        cpu: base + (rate * cpuMs) / 1000,
-        memoryGiB: memory,
-        iops: baseIops + rate * iopsPerQuery,
-        throughputMBps: ((baseIops + rate * iopsPerQuery) * 32) / 1024,
-        networkMbps: (rate * resultKB * 8) / 1000,
-    });
-    const sizeDrivers = ["indexGiB", "dataGiB", "documents", "rows", "keys", "documentKB"];
+    const at = (rate: number): Metrics => {
+        const iops = baseIops + rate * iopsPerQuery + (ingestMBps * 2) / 0.25;
+        return {
+            cpu: base + (rate * cpuMs) / 1000 + indexingVcpu,
+            memoryGiB: memory,
+            iops,
+            throughputMBps: ((baseIops + rate * iopsPerQuery) * 32) / 1024 + ingestMBps * 2,
+            networkMbps: (rate * resultKB * 8) / 1000 + ingestMBps * 8,
+        };
+    };
+    const sizeDrivers = ["indexGiB", "dataGiB", "dataPerDayGiB", "retentionHours", "documents", "rows", "keys", "documentKB"];
     const queryDrivers = ["queriesPerSecond", "peakQueriesPerSecond", "usersPerDay", "organisations", "registeredUsers"];
     return plan.build(
         at(qps.peak),

@@ -164,6 +164,8 @@ describe("analyzeWorkload", () => {
             assertMore("data warehouse with 1 TB of data", "data warehouse with 10 TB of data");
             assertMore("Redis cache with 2 GB of data", "Redis cache with 20 GB of data");
             assertMore("OpenSearch for 50 GB of logs", "OpenSearch for 500 GB of logs");
+            assertMore("OpenSearch for log search, 50 GB of logs a day", "OpenSearch for log search, 500 GB of logs a day");
+            assertMore("Kafka ingesting 100 GB a day of events", "Kafka ingesting 1 TB a day of events");
             assertMore("train XGBoost on 50 GB of tabular data", "train XGBoost on 500 GB of tabular data");
             assertMore({ kind: "database", data: "100 GB" }, { kind: "database", data: "1 TB" });
             assertMore({ kind: "batch", dataPerDay: "100 GB", runsPerDay: 24 }, { kind: "batch", dataPerDay: "1 TB", runsPerDay: 24 });
