@@ -94,6 +94,7 @@ export type Mention =
     | { readonly kind: "gpus"; readonly value: number; readonly text: string }
     | { readonly kind: "duration"; readonly hours: number; readonly what: "deadline" | "retention" | "build" | "training" | "latency"; readonly text: string }
     | { readonly kind: "readRatio"; readonly value: number; readonly text: string }
+    | { readonly kind: "unknown"; readonly text: string }
     | { readonly kind: "unitSize"; readonly bytes: number; readonly of: "value" | "message" | "document" | "response"; readonly text: string };
 
 export interface TextFindings {
@@ -150,7 +151,12 @@ export function readText(original: string, input: string): TextFindings {
         sensitivity: readSensitivity(text),
         schedule: readSchedule(text),
         accelerator: /\b(gpus?|cuda|deep learning|neural net(?:work)?s?|transformers?|llms?|language models?|diffusion|computer vision|vision|images?|photos?|speech|audio|bert|whisper|pytorch|tensorflow|a100s?|h100s?)\b/i.exec(text)?.[0],
-        notes: readNotes(text),
+        notes: [
+            ...readNotes(text),
+            ...mentions
+                .filter((m) => m.kind === "unknown")
+                .map((m) => ({ question: `"${m.text}" was not used: the analyzer sizes requests, queries, transactions, messages, operations, users, orders and data; say which of these it is.` })),
+        ],
     };
 }
 
@@ -269,6 +275,11 @@ function readNumber(base: number, multiplierWord: string | undefined, before: st
         if (bare) {
             const period = PERIOD_SECONDS[bare[1].toLowerCase()];
             return { kind: "rate", noun: "items", perSecond: value / period, periodSeconds: period, qualifier: qualifier(before, afterLower.slice(bare[0].length), period <= 60), text: excerpt(bare[0].length) };
+        }
+        // "50 bananas per second": a rate of something the analyzer cannot size.
+        const unknown = /^\s*((?:[A-Za-z][\w-]*\s+){1,2}?)(?:per|a|an|each|every|\/)\s*(second|sec|minute|min|hour|day|week|month)\b/i.exec(after);
+        if (unknown) {
+            return { kind: "unknown", text: excerpt(unknown[0].length) };
         }
         return undefined;
     }

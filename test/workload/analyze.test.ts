@@ -275,6 +275,13 @@ describe("analyzeWorkload", () => {
             rejects("web shop with 20 billion daily users", /beyond any real workload/);
         });
 
+        it("says which figure it could not use rather than guessing what it counts", () => {
+            const d = analyzeWorkload("web shop with 50 bananas per second");
+            assert.equal(d.role, "web-server");
+            assert.ok(d.questions.some((q) => q.startsWith('"50 bananas per second" was not used')));
+            assert.equal(assumption(d, "peakRequestsPerSecond")?.source, "requestsPerSecond x peakToAverage");
+        });
+
         it("gives a low-confidence result that asks what the instance runs when the text is vague", () => {
             const d = analyzeWorkload("I need a server");
             assert.ok(d.confidence < 0.5);
