@@ -115,7 +115,7 @@ class Plan {
      * Average and peak of a rate: stated figures first (both, or one and the ratio), then volumes
      * over a day or a week, then the scale. Per-second rates without "average" count as peaks.
      */
-    rate(opts: { average: FigureName; peak: FigureName; unit: string; fromVolumes?: () => number | undefined; scaleTable: string; question: string }): { average: number; peak: number } {
+    rate(opts: { average: FigureName; peak: FigureName; unit: string; fromVolumes?: () => number | undefined; firmVolume?: readonly FigureName[]; scaleTable: string; question: string }): { average: number; peak: number } {
         const peak = this.fig(opts.peak);
         const average = this.fig(opts.average);
         if (peak !== undefined && average !== undefined) {
@@ -129,6 +129,10 @@ class Plan {
         }
         const fromVolumes = opts.fromVolumes?.();
         if (fromVolumes !== undefined) {
+            // A rate inferred through assumed ratios (users per clinic, accesses per key) is worth asking for.
+            if (!(opts.firmVolume ?? []).some((name) => this.ledger.has(name)) && !this.questions.includes(opts.question)) {
+                this.questions.push(opts.question);
+            }
             const avg = this.ledger.infer(opts.average, fromVolumes, opts.unit, "from the daily volume");
             return { average: avg, peak: this.ledger.infer(opts.peak, avg * this.ratio(), opts.unit, `${opts.average} x peakToAverage`) };
         }
@@ -195,6 +199,7 @@ function httpService(plan: Plan, role: Role): CapacityPlan {
             const users = plan.usersPerDay() ?? plan.fromScale("usersPerDay", "usersPerDay", "users/day", QUESTIONS[role]);
             return (users * perUser()) / 86400;
         },
+        firmVolume: ["usersPerDay", "ordersPerDay"],
         scaleTable: "peakRequestsPerSecond",
         question: QUESTIONS[role],
     });
@@ -233,6 +238,7 @@ function database(plan: Plan): CapacityPlan {
             const users = plan.usersPerDay();
             return users === undefined ? undefined : (users * plan.a("transactionsPerUser")) / 86400;
         },
+        firmVolume: ["usersPerDay"],
         scaleTable: "peakTransactionsPerSecond",
         question: QUESTIONS.database,
     });
@@ -342,6 +348,7 @@ function messageQueue(plan: Plan): CapacityPlan {
             const users = plan.usersPerDay();
             return users === undefined ? undefined : (users * plan.a("eventsPerUser")) / 86400;
         },
+        firmVolume: ["dataRateMBps", "dataPerDayGiB", "usersPerDay"],
         scaleTable: "peakMessagesPerSecond",
         question: QUESTIONS["message-queue"],
     });
@@ -392,6 +399,7 @@ function search(plan: Plan): CapacityPlan {
             const users = plan.usersPerDay();
             return users === undefined ? undefined : (users * plan.a("searchesPerUser")) / 86400;
         },
+        firmVolume: ["usersPerDay"],
         scaleTable: "peakRequestsPerSecond",
         question: QUESTIONS.search,
     });
@@ -531,6 +539,7 @@ function mlInference(plan: Plan): CapacityPlan {
             const users = plan.usersPerDay();
             return users === undefined ? undefined : (users * plan.a("predictionsPerUser")) / 86400;
         },
+        firmVolume: ["usersPerDay"],
         scaleTable: "peakRequestsPerSecond",
         question: QUESTIONS["ml-inference"],
     });
