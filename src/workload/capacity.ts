@@ -632,8 +632,3 @@ export function planCapacity(role: Role, ctx: CapacityContext): CapacityPlan {
     }
 }
 
-/** The figure that, when stated, makes each role's estimate firm (used by questions). */
-export const ROLE_QUESTIONS = QUESTIONS;
-
-/** Scale defaults exported for tests and documentation. */
-export const SCALE_FIGURES = SCALE_DEFAULTS;
