@@ -9,7 +9,7 @@ import { Demand } from "../workload/demand";
 import { WorkloadInput } from "../workload/schema";
 import { booleanFlag, listFlag, parseFlags, stringFlag } from "./args";
 import { Command, EXIT, writeJson } from "./io";
-import { table } from "./table";
+import { table } from "../table";
 
 const HELP = `Usage: persona analyze --workload <text> | --workload-file <file> [options]
 
