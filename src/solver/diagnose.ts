@@ -189,15 +189,20 @@ export const NEAREST = 5;
  * cost-optimized policy with both purchase options, finds the smallest conflicting set, and
  * explains the nearest candidates (fewest misses, in the requested regions first, cheapest).
  */
-export function diagnose(ctx: ScanContext, pre: readonly Conflict[] = []): Infeasibility {
+export function diagnose(ctx: ScanContext, pre: readonly Conflict[] = [], prune = false): Infeasibility {
     const { req, catalog } = ctx;
     const all: Assessment[] = [];
     const purchases: Purchase[] = ["on-demand", "spot"];
     for (const name of catalog.regionNames) {
         const region = catalog.regions.get(name);
+        if (!region) {
+            continue;
+        }
         for (const purchase of purchases) {
             const pol = policy("cost-optimized", purchase);
-            for (const offering of region?.offerings ?? []) {
+            // A dominated offering misses everything its dominator misses: the frontier gives the same conflicts.
+            const list = !prune ? region.offerings : purchase === "spot" ? region.spotFrontier : region.frontier;
+            for (const offering of list) {
                 all.push(assess(ctx, offering, pol));
             }
         }

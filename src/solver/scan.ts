@@ -209,31 +209,31 @@ export function staticMask(ctx: ScanContext, offering: Offering, purchase: Purch
     const { req } = ctx;
     const o = offering;
     let mask = regionBits(ctx, o.region);
-    if (req.architecture !== undefined && o.architecture !== req.architecture) {
+    if (req.architecture !== undefined && o.figures.architecture !== req.architecture) {
         mask |= BIT.architecture;
     }
-    if (o.vcpus < req.minVcpus) {
+    if (o.figures.vcpus < req.minVcpus) {
         mask |= BIT.minVcpus;
     }
-    if (o.memoryGiB < req.minMemoryGiB) {
+    if (o.figures.memoryGiB < req.minMemoryGiB) {
         mask |= BIT.minMemoryGiB;
     }
-    if (o.gpus < req.gpus || (o.gpus > 0 && !req.gpuTypesAllowed && !explicitlyAllowed(req, o))) {
+    if (o.figures.gpus < req.gpus || (o.figures.gpus > 0 && !req.gpuTypesAllowed && !explicitlyAllowed(req, o))) {
         mask |= BIT.gpus;
     }
-    if (o.accelerated && !explicitlyAllowed(req, o)) {
+    if (o.figures.accelerated && !explicitlyAllowed(req, o)) {
         mask |= BIT.accelerators;
     }
-    if (o.burstable && !req.burstableAllowed) {
+    if (o.figures.burstable && !req.burstableAllowed) {
         mask |= BIT.burstable;
     }
-    if (req.currentGenerationOnly && !o.currentGeneration) {
+    if (req.currentGenerationOnly && !o.figures.currentGeneration) {
         mask |= BIT.currentGeneration;
     }
-    if (o.ebsBaselineMbps < req.minEbsBandwidthMbps) {
+    if (o.figures.ebsBaselineMbps < req.minEbsBandwidthMbps) {
         mask |= BIT.minEbsBandwidthMbps;
     }
-    if (o.networkBaselineGbps < req.minNetworkGbps) {
+    if (o.figures.networkBaselineGbps < req.minNetworkGbps) {
         mask |= BIT.minNetworkGbps;
     }
     if (req.allow !== undefined && !req.allow.some((p) => p.test(o.spec))) {
@@ -323,7 +323,7 @@ export function assess(ctx: ScanContext, offering: Offering, pol: Policy, option
     const region = offering.region;
     let mask = known ?? staticMask(ctx, offering, pol.purchase, options.ignoreRejection === true);
     const misses: Miss[] | undefined = options.explain ? staticMisses(ctx, offering, pol.purchase, mask) : undefined;
-    if ((pol.nonBurstable && offering.burstable) || (pol.currentGeneration && !offering.currentGeneration)) {
+    if ((pol.nonBurstable && offering.figures.burstable) || (pol.currentGeneration && !offering.figures.currentGeneration)) {
         mask |= POLICY_BIT;
     }
 
@@ -332,14 +332,14 @@ export function assess(ctx: ScanContext, offering: Offering, pol: Policy, option
     const h = pol.headroom;
     const f = pol.storageFactor;
     const o = offering;
-    const cpuN = instancesFor(d.cpuPeak * h, o.vcpus, false);
-    const burstN = o.burstable ? instancesFor(d.cpuSustained * h, o.burstVcpus, true) : 0;
-    const memN = instancesFor(d.memoryPeak * h, o.memoryGiB, false);
+    const cpuN = instancesFor(d.cpuPeak * h, o.figures.vcpus, false);
+    const burstN = o.figures.burstable ? instancesFor(d.cpuSustained * h, o.figures.burstVcpus, true) : 0;
+    const memN = instancesFor(d.memoryPeak * h, o.figures.memoryGiB, false);
     // Mirrored volumes (durable policies) write everything twice over the instance's EBS link.
     const io = f * (pol.durable ? 2 : 1);
-    const iopsN = Math.max(instancesFor(d.iopsPeak * io, o.ebsMaxIops, false), instancesFor(d.iopsSustained * io, o.ebsBaselineIops, false));
-    const tputN = Math.max(instancesFor(d.throughputPeak * io, o.ebsMaxMBps, false), instancesFor(d.throughputSustained * io, o.ebsBaselineMBps, false));
-    const netN = Math.max(instancesFor(d.networkPeakMbps, o.networkPeakGbps * 1000, false), instancesFor(d.networkSustainedMbps, o.networkBaselineGbps * 1000, false));
+    const iopsN = Math.max(instancesFor(d.iopsPeak * io, o.figures.ebsMaxIops, false), instancesFor(d.iopsSustained * io, o.figures.ebsBaselineIops, false));
+    const tputN = Math.max(instancesFor(d.throughputPeak * io, o.figures.ebsMaxMBps, false), instancesFor(d.throughputSustained * io, o.figures.ebsBaselineMBps, false));
+    const netN = Math.max(instancesFor(d.networkPeakMbps, o.figures.networkPeakGbps * 1000, false), instancesFor(d.networkSustainedMbps, o.figures.networkBaselineGbps * 1000, false));
 
     // N+1 only where the count may reach two: else resilience is the durable storage alone.
     const spare = pol.resilient && (req.count.fixed ?? req.count.max) >= 2 ? 1 : 0;
@@ -539,7 +539,7 @@ function countBound(req: Requirements, offering: Offering, pol: Policy): number 
         return Math.max(req.count.min, spare ? 2 : 1);
     }
     const d = req.demand;
-    const load = Math.max(1, (d.cpuPeak * pol.headroom) / offering.vcpus, (d.memoryPeak * pol.headroom) / offering.memoryGiB);
+    const load = Math.max(1, (d.cpuPeak * pol.headroom) / offering.figures.vcpus, (d.memoryPeak * pol.headroom) / offering.figures.memoryGiB);
     return Math.min(req.count.max, Math.max(req.count.min, load + spare));
 }
 

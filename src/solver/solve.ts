@@ -62,17 +62,17 @@ function policiesFor(req: Requirements): Policy[] {
 
 function solveOnce(req: Requirements, input: SolveInput, rejected: ReadonlySet<string>, options: SolveOptions): SolveResult {
     const ctx = scanContext(req, input.catalog, rejected, options.layoutSolver ?? enumerationLayoutSolver);
-    const pre = preConflicts(req, input);
-    if (pre.length > 0) {
-        return { ok: false, infeasible: diagnose(ctx, pre) };
-    }
-    const policies = policiesFor(req);
     // Dominance pruning is exact unless a list singles out types by name.
     const prune = req.allow === undefined && req.deny.length === 0 && rejected.size === 0;
+    const pre = preConflicts(req, input);
+    if (pre.length > 0) {
+        return { ok: false, infeasible: diagnose(ctx, pre, prune) };
+    }
+    const policies = policiesFor(req);
     const result = scan(ctx, req.regions, policies, prune);
     const proposals = selectProposals(ctx, result, prune);
     if (proposals.length === 0) {
-        return { ok: false, infeasible: diagnose(ctx) };
+        return { ok: false, infeasible: diagnose(ctx, [], prune) };
     }
     return { ok: true, proposals };
 }

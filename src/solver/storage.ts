@@ -270,9 +270,12 @@ export const lpLayoutSolver: LayoutSolver = {
 /** Rounds an LP volume up to whole units and re-checks it against the limits. */
 function smallestVolumeAtLeast(type: VolumeType, v: Volume, iops: number, throughputMBps: number): Volume | undefined {
     const l = VOLUME_LIMITS[type];
-    const rounded = { sizeGiB: ceil(v.sizeGiB), iops: type === "st1" || type === "sc1" ? l.maxIops : ceil(v.iops), throughputMBps: v.throughputMBps };
-    const tput = type === "gp3" ? ceil(v.throughputMBps) : type === "io2" ? Math.min(l.maxThroughputMBps, rounded.iops * l.throughputPerIops) : Math.min(l.maxThroughputMBps, (rounded.sizeGiB / 1024) * l.baselineMBpsPerTiB);
-    const volume = { ...rounded, throughputMBps: tput };
+    const gp3Tput = ceil(v.throughputMBps);
+    // Rounding throughput up may need more IOPS (gp3: at most 0.25 MB/s per IOPS), and IOPS more GiB.
+    const volIops = type === "st1" || type === "sc1" ? l.maxIops : type === "gp3" ? Math.max(ceil(v.iops), ceil(gp3Tput / l.throughputPerIops)) : ceil(v.iops);
+    const size = l.iopsPerGiB > 0 ? Math.max(ceil(v.sizeGiB), ceil(volIops / l.iopsPerGiB)) : ceil(v.sizeGiB);
+    const tput = type === "gp3" ? gp3Tput : type === "io2" ? Math.min(l.maxThroughputMBps, volIops * l.throughputPerIops) : Math.min(l.maxThroughputMBps, (size / 1024) * l.baselineMBpsPerTiB);
+    const volume = { sizeGiB: size, iops: volIops, throughputMBps: tput };
     if (volume.sizeGiB > l.maxGiB || volume.iops > l.maxIops || tput > l.maxThroughputMBps || tput + 1e-9 < throughputMBps || (type !== "st1" && type !== "sc1" && volume.iops + 1e-9 < iops)) {
         return undefined;
     }

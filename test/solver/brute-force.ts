@@ -1,5 +1,5 @@
 import { Catalog, InstanceSpec, Offering } from "../../src/catalog/catalog";
-import { checkSettings } from "../../src/compliance";
+import { checkSettings, securityCosts } from "../../src/compliance";
 import { monthlyCost, placement } from "../../src/solver/cost";
 import { Proposal } from "../../src/solver/proposal";
 import { Purchase, requirementsFor, Requirements, SolveInput } from "../../src/solver/requirements";
@@ -189,4 +189,71 @@ export function violations(p: Proposal, input: SolveInput, req: Requirements = r
         out.push(`security: ${v.message}`);
     }
     return out;
+}
+
+/**
+ * The bare scan: every offering of every region in scope and every allowed purchase option looked
+ * at once, checked against the hard constraints at the smallest instance count that carries the
+ * load, priced (compute, volumes, security) and the cheapest kept. No pruning, no ranking, no
+ * proposals: the irreducible work of a search over the whole catalog, which `npm run bench` times
+ * beside `solve`.
+ */
+export function bareScan(input: SolveInput, req: Requirements = requirementsFor(input)): number {
+    const { catalog } = input;
+    const d = req.demand;
+    const layouts = new Map<string, VolumeLayout | undefined>();
+    const security = new Map<string, number>();
+    let best = Infinity;
+    for (const purchase of req.purchases) {
+        for (const name of req.regions) {
+            const region = catalog.regions.get(name);
+            if (!region) {
+                continue;
+            }
+            const root = 20 * region.ebs.gp3.gbMonth;
+            for (const o of region.offerings) {
+                const zones = zonesFor(o, purchase);
+                if (zones === 0 || (req.multiAz && zones < 2) || !typeLevelOk(req, o.spec)) {
+                    continue;
+                }
+                let n = req.count.fixed ?? req.count.min;
+                const last = req.count.fixed ?? req.count.max;
+                while (n <= last && !carries(req, o.spec, req.sharing === "split" ? n : 1)) {
+                    n++;
+                }
+                if (n > last) {
+                    continue;
+                }
+                const div = req.sharing === "split" ? n : 1;
+                const key = `${name}|${div}`;
+                if (!layouts.has(key)) {
+                    layouts.set(
+                        key,
+                        enumerationLayoutSolver.cheapest({ capacityGiB: d.storageGiB / div, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div }, region.ebs, {
+                            volumeTypes: req.hddAllowed ? ["gp3", "io2", "st1", "sc1"] : ["gp3", "io2"],
+                            durable: false,
+                        }),
+                    );
+                }
+                const layout = layouts.get(key);
+                const hourly = purchase === "on-demand" ? (o.onDemand ?? NaN) * n : (placement(o, purchase, n)?.hourly ?? NaN);
+                if (!layout || Number.isNaN(hourly)) {
+                    continue;
+                }
+                const gib = layout.volumeCount * layout.sizeGiB * n;
+                const sKey = `${n}|${gib}`;
+                let extras = security.get(sKey);
+                if (extras === undefined) {
+                    extras = securityCosts(req.security.settings, n, gib, 0).reduce((s, i) => s + i.monthly, 0);
+                    security.set(sKey, extras);
+                }
+                const total = hourly * 730 + n * (root + layout.monthly.storage + layout.monthly.iops + layout.monthly.throughput) + extras;
+                if ((req.maxMonthly && total > req.maxMonthly.value) || (req.maxHourly && total / 730 > req.maxHourly.value)) {
+                    continue;
+                }
+                best = Math.min(best, total);
+            }
+        }
+    }
+    return best;
 }
