@@ -8,7 +8,7 @@ import { METRICS, MetricName } from "../persona/schema";
 import { openPersonaStore, parseOverride, PersonaStore, StoredPersona } from "../persona/store";
 import { booleanFlag, listFlag, parseFlags, stringFlag } from "./args";
 import { CliIO, Command, EXIT, writeJson } from "./io";
-import { table } from "./table";
+import { table } from "../table";
 
 const HELP = `Usage: persona personas <subcommand> [options]
 
