@@ -34,6 +34,9 @@ export type Purchase = "on-demand" | "spot";
  */
 const REPLICATED_ROLES: readonly Role[] = ["database", "cache"];
 
+/** Split roles whose data is sharded over the instances; the others keep a full copy on each (content, models, caches). */
+const SHARDED_DATA_ROLES: readonly Role[] = ["analytics", "batch-worker", "message-queue", "search"];
+
 /** Roles whose I/O is sequential enough for HDD volumes (st1, sc1); everything else gets SSD. */
 const SEQUENTIAL_IO_ROLES: readonly Role[] = ["analytics", "batch-worker", "message-queue"];
 
@@ -71,6 +74,8 @@ export interface Requirements {
     readonly role: Role;
     /** `split`: instances share the load; `replicate`: each instance carries all of it. */
     readonly sharing: "split" | "replicate";
+    /** Whether each instance keeps only its share of the stored data (sharded) rather than all of it. */
+    readonly dataSharded: boolean;
     readonly count: { readonly fixed: number | undefined; readonly min: number; readonly max: number; readonly source: string };
     /** The uptime target asks for two zones or more. */
     readonly multiAz: boolean;
@@ -229,6 +234,7 @@ export function requirementsFor(input: SolveInput): Requirements {
         requestedRegions,
         role: demand.role,
         sharing,
+        dataSharded: sharing === "split" && SHARDED_DATA_ROLES.includes(demand.role),
         count: { fixed, min, max, source: countSource },
         multiAz,
         uptimeTarget: lifecycle?.uptimeTarget,

@@ -151,7 +151,7 @@ function policyLayout(ctx: ScanContext, region: string, pol: Policy, divisor: nu
 /** What each instance's data volumes must provide when the load is divided by `divisor`. */
 export function storageNeed(req: Requirements, pol: Policy, divisor: number): StorageNeed {
     const d = req.demand;
-    return { capacityGiB: d.storageGiB / divisor, iops: (d.iopsPeak * pol.storageFactor) / divisor, throughputMBps: (d.throughputPeak * pol.storageFactor) / divisor };
+    return { capacityGiB: req.dataSharded ? d.storageGiB / divisor : d.storageGiB, iops: (d.iopsPeak * pol.storageFactor) / divisor, throughputMBps: (d.throughputPeak * pol.storageFactor) / divisor };
 }
 
 function repriceLayout(layout: VolumeLayout, prices: Parameters<LayoutSolver["cheapest"]>[1]): VolumeLayout {

@@ -124,10 +124,12 @@ function reasonFor(req: Requirements, pick: Pick, cost: number, cheapest: number
             return `At least 25 % headroom over peak CPU and memory on a current-generation type, ${storage}${more}.`;
         case "performance":
             return `Twice the peak CPU and memory and 1.5x the storage IOPS and throughput, non-burstable current generation${more}.`;
-        case "resilient":
+        case "resilient": {
+            const durable = pick.layout.volumeCount === 0 ? "" : `; ${storage} for durability`;
             return pick.divisor < n
-                ? `One instance more than the load needs, over ${new Set(m.zones).size} zones: losing an instance or a zone still carries the peak; ${storage} for durability${more}.`
-                : `${storage} for durability on the fixed instance count${more}.`;
+                ? `One instance more than the load needs, over ${new Set(pick.members.flatMap((x) => x.zones)).size} zones: losing an instance or a zone still carries the peak${durable}${more}.`
+                : `Durable storage (${storage}) on the instance count the constraints allow${more}.`;
+        }
         case "spot": {
             const saving = onDemandEquivalent && onDemandEquivalent > cost ? `, ${pct(1 - cost / onDemandEquivalent)} below on-demand` : "";
             const mix =
@@ -226,7 +228,7 @@ function fleetPick(ctx: ScanContext, bestSpot: Assessment, prune: boolean): Pick
     const vcpus = members.reduce((v, m) => v + m.count * m.offering.spec.vcpus, 0);
     const share = Math.max(...members.map((m) => m.offering.spec.vcpus / vcpus));
     const d = req.demand;
-    const layout = layoutFor(ctx, region, { capacityGiB: d.storageGiB * share, iops: d.iopsPeak * share, throughputMBps: d.throughputPeak * share }, false);
+    const layout = layoutFor(ctx, region, { capacityGiB: req.dataSharded ? d.storageGiB * share : d.storageGiB, iops: d.iopsPeak * share, throughputMBps: d.throughputPeak * share }, false);
     if (!layout) {
         return undefined;
     }

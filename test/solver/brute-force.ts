@@ -93,7 +93,7 @@ export function cheapestFeasible(input: SolveInput, req: Requirements = requirem
                 if (!layouts.has(key)) {
                     layouts.set(
                         key,
-                        enumerationLayoutSolver.cheapest({ capacityGiB: d.storageGiB / div, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div }, region.ebs, {
+                        enumerationLayoutSolver.cheapest({ capacityGiB: req.dataSharded ? d.storageGiB / div : d.storageGiB, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div }, region.ebs, {
                             volumeTypes: req.hddAllowed ? ["gp3", "io2", "st1", "sc1"] : ["gp3", "io2"],
                             durable: false,
                         }),
@@ -169,8 +169,9 @@ export function violations(p: Proposal, input: SolveInput, req: Requirements = r
     const d = req.demand;
     const div = req.sharing === "split" ? p.count : 1;
     const mirrors = p.storage.raid === "raid1" ? p.storage.volumeCount : p.storage.raid === "raid10" ? 2 : 1;
-    if (p.storage.usableGiB + 1e-6 < (p.fleet ? 0 : d.storageGiB / div)) {
-        out.push(`storage ${p.storage.usableGiB} GiB < ${d.storageGiB / div}`);
+    const dataPerInstance = req.dataSharded ? d.storageGiB / div : d.storageGiB;
+    if (p.storage.usableGiB + 1e-6 < (p.fleet ? 0 : dataPerInstance)) {
+        out.push(`storage ${p.storage.usableGiB} GiB < ${dataPerInstance}`);
     }
     if (!p.fleet && d.iopsPeak / div > 3000 && p.storage.totalIops / mirrors + 1e-6 < d.iopsPeak / div) {
         out.push(`storage ${p.storage.totalIops} IOPS < ${d.iopsPeak / div}`);
@@ -229,7 +230,7 @@ export function bareScan(input: SolveInput, req: Requirements = requirementsFor(
                 if (!layouts.has(key)) {
                     layouts.set(
                         key,
-                        enumerationLayoutSolver.cheapest({ capacityGiB: d.storageGiB / div, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div }, region.ebs, {
+                        enumerationLayoutSolver.cheapest({ capacityGiB: req.dataSharded ? d.storageGiB / div : d.storageGiB, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div }, region.ebs, {
                             volumeTypes: req.hddAllowed ? ["gp3", "io2", "st1", "sc1"] : ["gp3", "io2"],
                             durable: false,
                         }),
