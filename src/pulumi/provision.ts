@@ -92,11 +92,15 @@ export function provisionAgreement(name: string, agreement: Agreement, network: 
     const tags = agreementTags(name, agreement);
 
     const vpcId: pulumi.Output<string> = network.vpcId !== undefined ? pulumi.output(network.vpcId) : aws.ec2.getVpcOutput({ default: true, region }, { parent }).id;
+    // Instance positions: one type and zone each (a mixed fleet lists its members' instances in turn).
+    const positions = p.fleet ? p.fleet.flatMap((m) => m.zones.map((zone) => ({ instanceType: m.instanceType, zone }))) : p.zones.map((zone) => ({ instanceType: p.instanceType, zone }));
+    const zones = [...new Set(positions.map((position) => position.zone))];
+    // The user's subnets round-robin; else the default VPC's default subnet in each agreed zone.
     const subnetIds: pulumi.Output<string[]> =
         network.subnetIds !== undefined
             ? pulumi.output(network.subnetIds)
             : pulumi.all(
-                  [...new Set(p.zones)].map(
+                  zones.map(
                       (zone) =>
                           aws.ec2.getSubnetOutput(
                               {
@@ -111,6 +115,13 @@ export function provisionAgreement(name: string, agreement: Agreement, network: 
                           ).id,
                   ),
               );
+    const subnetFor = (index: number, zone: string) =>
+        subnetIds.apply((ids) => {
+            if (ids.length === 0) {
+                throw new pulumi.InputPropertyError({ propertyPath: "network.subnetIds", reason: `no subnet to place instance ${index} in: give network.subnetIds, or a default VPC with subnets in ${zones.join(", ")}` });
+            }
+            return network.subnetIds !== undefined ? ids[index % ids.length] : ids[zones.indexOf(zone)];
+        });
 
     // The trust boundary: exactly the agreed flows. The provider removes AWS's default allow-all egress.
     const securityGroup = new aws.ec2.SecurityGroup(name, { region, vpcId, description: `pulumi-persona ${name}: agreed trust boundary (${p.id})`, tags }, opts);
@@ -192,7 +203,8 @@ export function provisionAgreement(name: string, agreement: Agreement, network: 
                 ebsOptimized: "true",
                 networkInterfaces: [{ associatePublicIpAddress: String(s.publicIp), securityGroups: [securityGroup.id], deleteOnTermination: "true" }],
                 placement: { tenancy: s.tenancy },
-                ...(p.purchase === "spot" ? { instanceMarketOptions: { marketType: "spot", spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" } } } : {}),
+                // A mixed fleet asks for spot through the group's instances distribution instead.
+                ...(p.purchase === "spot" && !p.fleet ? { instanceMarketOptions: { marketType: "spot", spotOptions: { spotInstanceType: "one-time", instanceInterruptionBehavior: "terminate" } } } : {}),
                 blockDeviceMappings: [
                     { deviceName: "/dev/xvda", ebs: { ...rootBlock, deleteOnTermination: "true", encrypted: "true" } },
                     ...Array.from({ length: p.storage.volumeCount }, (_, j) => ({ deviceName: dataDeviceName(j), ebs: { ...dataVolume, deleteOnTermination: "true", encrypted: "true" } })),
@@ -213,7 +225,21 @@ export function provisionAgreement(name: string, agreement: Agreement, network: 
                 maxSize: agreement.scaling?.max ?? p.count,
                 desiredCapacity: p.count,
                 vpcZoneIdentifiers: subnetIds,
-                launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+                ...(p.fleet
+                    ? {
+                          // A mixed fleet: the members' types as overrides, spot capacity spread over them.
+                          mixedInstancesPolicy: {
+                              launchTemplate: {
+                                  launchTemplateSpecification: { launchTemplateId: template.id, version: template.latestVersion.apply(String) },
+                                  overrides: p.fleet.map((m) => ({ instanceType: m.instanceType })),
+                              },
+                              instancesDistribution: {
+                                  onDemandPercentageAboveBaseCapacity: p.purchase === "spot" ? 0 : 100,
+                                  spotAllocationStrategy: "price-capacity-optimized",
+                              },
+                          },
+                      }
+                    : { launchTemplate: { id: template.id, version: template.latestVersion.apply(String) } }),
                 healthCheckType: "EC2",
                 tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
             },
@@ -222,20 +248,15 @@ export function provisionAgreement(name: string, agreement: Agreement, network: 
         return { instanceIds: pulumi.output([]), securityGroupId: securityGroup.id, autoScalingGroupName: group.name, kmsKeyArn, logGroupName: logGroup.name };
     }
 
-    const instances = Array.from({ length: p.count }, (_, i) => {
-        const instanceName = p.count === 1 ? name : `${name}-${i}`;
+    const instances = positions.map((position, i) => {
+        const instanceName = positions.length === 1 ? name : `${name}-${i}`;
         const instance = new aws.ec2.Instance(
             instanceName,
             {
                 region,
                 ami,
-                instanceType: p.instanceType,
-                subnetId: subnetIds.apply((ids) => {
-                    if (ids.length === 0) {
-                        throw new pulumi.InputPropertyError({ propertyPath: "network.subnetIds", reason: `no subnet to place ${instanceName} in: give network.subnetIds, or a default VPC with subnets in ${p.zones.join(", ")}` });
-                    }
-                    return ids[i % ids.length];
-                }),
+                instanceType: position.instanceType,
+                subnetId: subnetFor(i, position.zone),
                 vpcSecurityGroupIds: [securityGroup.id],
                 iamInstanceProfile: profile.name,
                 associatePublicIpAddress: s.publicIp,

@@ -128,6 +128,31 @@ describe("provisioning an agreement", () => {
         assert.match(String(key.inputs.policy), /AWSServiceRoleForAutoScaling/);
     });
 
+    it("provisions each member of a mixed spot fleet in its zone, or spreads the group over the members' types", async () => {
+        const base = agreementFixture({ count: 3, purchase: "spot" });
+        const fleet = [
+            { instanceType: "m7i.large", count: 2, vcpus: 2, memoryGiB: 8, zones: ["use1-az1", "use1-az2"], hourly: 0.12 },
+            { instanceType: "m6a.large", count: 1, vcpus: 2, memoryGiB: 8, zones: ["use1-az4"], hourly: 0.05 },
+        ];
+        const mixed = { ...base, proposal: { ...base.proposal, fleet } };
+        const { mocks } = await provision(mixed);
+        const instances = mocks.ofType("aws:ec2/instance:Instance");
+        assert.deepEqual(
+            instances.map((i) => [i.name, i.inputs.instanceType, i.inputs.subnetId]),
+            [
+                ["shop-db-0", "m7i.large", "subnet-use1-az1"],
+                ["shop-db-1", "m7i.large", "subnet-use1-az2"],
+                ["shop-db-2", "m6a.large", "subnet-use1-az4"],
+            ],
+        );
+        const scaled = await provision({ ...mixed, scaling: { min: 3, max: 6 } });
+        const [group] = scaled.mocks.ofType("aws:autoscaling/group:Group");
+        const policy = group.inputs.mixedInstancesPolicy as { launchTemplate: { overrides: { instanceType: string }[] }; instancesDistribution: { onDemandPercentageAboveBaseCapacity: number } };
+        assert.deepEqual(policy.launchTemplate.overrides.map((o) => o.instanceType), ["m7i.large", "m6a.large"]);
+        assert.equal(policy.instancesDistribution.onDemandPercentageAboveBaseCapacity, 0);
+        assert.equal(scaled.mocks.ofType("aws:ec2/launchTemplate:LaunchTemplate")[0].inputs.instanceMarketOptions, undefined);
+    });
+
     it("refuses a rule that names a security group it cannot resolve", async () => {
         await installMocks({ preview: false });
         assert.throws(

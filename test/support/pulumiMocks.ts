@@ -85,9 +85,10 @@ export async function installMocks(options: { preview: boolean; project?: string
     return mocks;
 }
 
-/** Resolves an output's value (in tests, where mocked values are known). */
+/** Resolves an output's value (in tests, where mocked values are known); rejects when the program failed. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((value) => resolve(value)));
+    // Output.promise() is the SDK's own way to await a value; apply() would never call back on failure.
+    return (output as unknown as { promise(): Promise<T> }).promise();
 }
 
 /** Waits until every resource registration the program started has reached the mocks. */

@@ -1,0 +1,258 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { Catalog } from "../catalog/catalog";
+import { defaultCatalog, loadCatalog } from "../catalog/catalog";
+import { formatIssue, InputError, issuesFromZod } from "../errors";
+import { Agreement, agreementSummary } from "../negotiation/agreement";
+import { NegotiationConfig } from "../negotiation/config";
+import { Negotiator, negotiate, Outcome } from "../negotiation/engine";
+import { contentHash } from "../negotiation/fingerprint";
+import { proposalDiff, proposalLines, proposalTable } from "../negotiation/present";
+import { writeRecord } from "../negotiation/record";
+import { Persona, formatPersonaRef } from "../persona/schema";
+import { openPersonaStore } from "../persona/store";
+import { Constraints, mergeConstraints } from "../solver/constraints";
+import { Proposal } from "../solver/proposal";
+import { analyzeWorkload } from "../workload/analyze";
+import { WorkloadInput } from "../workload/schema";
+import { NetworkPlacement, provisionAgreement } from "./provision";
+
+/**
+ * NegotiatedInstance: a workload and a persona in; proposals in `pulumi preview`; negotiation
+ * through stack config; exactly the agreed configuration provisioned on `pulumi up`.
+ *
+ * The negotiation state lives in stack config under the project namespace and this component's
+ * name (`pulumi config set --path '<name>.accept' <id>`); see the README for every key.
+ */
+export interface NegotiatedInstanceArgs {
+    /**
+     * What will run: free text ("a medium-sized e-commerce website, 50k daily users, card
+     * payments") or structured figures (`{ kind: "http", requestsPerSecond: { peak: 300 } }`).
+     */
+    readonly workload: pulumi.Input<WorkloadInput>;
+    /** The base persona from the store, `name` or `name@version`. Defaults to none. */
+    readonly persona?: pulumi.Input<string>;
+    /**
+     * Hard constraints, as for `persona propose` (regions, architecture, minVcpus, compliance,
+     * maxMonthlyCost, ...). The stack config key `<name>.constraints` is merged over them. Defaults to none.
+     */
+    readonly constraints?: pulumi.Input<Constraints>;
+    /** Where the instances go. Defaults to the agreed region's default VPC and its subnets in the agreed zones. */
+    readonly network?: NetworkPlacement;
+    /**
+     * Automated acceptance (seed V): `cheapest`, `balanced`, `performance`, or a function returning
+     * the id to accept. Defaults to none: a person accepts through stack config.
+     */
+    readonly negotiator?: Negotiator;
+    /** The user's persona directory. Defaults to `$PERSONA_STORE`, else `./personas`. */
+    readonly personaStore?: string;
+    /** The project directory, where previews record their proposals in `.persona/`. Defaults to the working directory. */
+    readonly projectDir?: string;
+    /** A catalog snapshot file (from `persona catalog refresh`). Defaults to the snapshot shipped in the package. */
+    readonly catalogFile?: string;
+}
+
+/** What the component decided on this run, from its inputs and the stack config. */
+interface Decision {
+    readonly outcome: Outcome;
+    readonly persona?: Persona;
+    readonly fingerprint: string;
+}
+
+const TYPE = "pulumi-persona:index:NegotiatedInstance";
+
+export class NegotiatedInstance extends pulumi.ComponentResource {
+    /** The proposals offered on this run, with their ids (empty when an agreement is provisioned unchanged). */
+    public readonly proposals: pulumi.Output<Proposal[]>;
+    /** The agreement being provisioned, or undefined while negotiating. */
+    public readonly agreement: pulumi.Output<Agreement | undefined>;
+    /** The provisioned instance ids (empty while negotiating, and under an auto scaling group). */
+    public readonly instanceIds: pulumi.Output<string[]>;
+    /** The auto scaling group's name when the lifecycle scales, else undefined. */
+    public readonly autoScalingGroupName: pulumi.Output<string | undefined>;
+    /** The security group holding the agreed trust boundary, or undefined while negotiating. */
+    public readonly securityGroupId: pulumi.Output<string | undefined>;
+    /** The agreed monthly cost in USD (730 h), or undefined while negotiating. */
+    public readonly monthlyCost: pulumi.Output<number | undefined>;
+    /** `proposing`, `accepted` or `agreed`. */
+    public readonly status: pulumi.Output<string>;
+
+    constructor(name: string, args: NegotiatedInstanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        const state = readNegotiationState(name);
+        const decision = pulumi
+            .all([args.workload, args.persona, args.constraints])
+            .apply(([workload, persona, constraints]) => decide(name, args, state, workload as WorkloadInput, persona, constraints as Constraints | undefined));
+        // The engine stores and diffs a component's inputs: a change of agreement shows in `pulumi preview --diff`.
+        super(TYPE, name, { persona: args.persona ?? "none", agreement: decision.apply(summaryOf) }, opts);
+
+        const provisioned = decision.apply((d) => {
+            this.present(name, d);
+            const agreement = agreementOf(d.outcome);
+            if (!agreement) {
+                return undefined;
+            }
+            if (!pulumi.runtime.isDryRun() && d.persona) {
+                recordUsage(args, d.persona, "provisioned");
+            }
+            return provisionAgreement(name, agreement, args.network ?? {}, this);
+        });
+        this.proposals = decision.apply((d) => d.outcome.proposals);
+        this.agreement = decision.apply((d) => agreementOf(d.outcome));
+        this.status = decision.apply((d) => d.outcome.kind);
+        this.monthlyCost = decision.apply((d) => agreementOf(d.outcome)?.proposal.monthlyCost.total);
+        const none = pulumi.output(undefined);
+        this.instanceIds = provisioned.apply((p): pulumi.Output<string[]> => (p ? p.instanceIds : pulumi.output([])));
+        this.autoScalingGroupName = provisioned.apply((p): pulumi.Output<string | undefined> => p?.autoScalingGroupName ?? none);
+        this.securityGroupId = provisioned.apply((p): pulumi.Output<string | undefined> => p?.securityGroupId ?? none);
+        this.registerOutputs({
+            proposals: this.proposals,
+            agreement: this.agreement,
+            instanceIds: this.instanceIds,
+            autoScalingGroupName: this.autoScalingGroupName,
+            securityGroupId: this.securityGroupId,
+            monthlyCost: this.monthlyCost,
+            status: this.status,
+        });
+    }
+
+    /** Shows the outcome on the component in preview and up output; a refusal stops the run. */
+    private present(name: string, d: Decision): void {
+        const { outcome } = d;
+        switch (outcome.kind) {
+            case "proposing":
+                pulumi.log.info(proposingMessage(name, outcome), this);
+                return;
+            case "accepted":
+                pulumi.log.info(
+                    [
+                        `Accepted ${agreementSummary(outcome.agreement)}${outcome.by === "negotiator" ? " (automated negotiation)" : ""}.`,
+                        ...outcome.notes,
+                        `Pin it so later runs provision exactly this: persona accept ${name} ${outcome.agreement.proposal.id}`,
+                    ].join("\n"),
+                    this,
+                );
+                return;
+            case "agreed":
+                pulumi.log.info([`Agreement ${agreementSummary(outcome.agreement)}: provisioning exactly this.`, ...outcome.notes].join("\n"), this);
+                return;
+            case "refused": {
+                const message = [outcome.message, ...outcome.details.map((line) => `  ${line}`)].join("\n");
+                pulumi.log.error(message, this);
+                throw new pulumi.ResourceError(`${name}: ${outcome.message}; nothing is provisioned`, this, true);
+            }
+        }
+    }
+}
+
+function agreementOf(outcome: Outcome): Agreement | undefined {
+    return outcome.kind === "accepted" || outcome.kind === "agreed" ? outcome.agreement : undefined;
+}
+
+function summaryOf(d: Decision): string {
+    const agreement = agreementOf(d.outcome);
+    return agreement ? agreementSummary(agreement) : `none (${d.outcome.kind})`;
+}
+
+/** The component's stack config object, validated; errors name `<project>:<name>.<path>` and the fix. */
+function readNegotiationState(name: string): NegotiationConfig {
+    const config = new pulumi.Config();
+    const key = `${pulumi.getProject()}:${name}`;
+    let raw: unknown;
+    try {
+        raw = config.getObject<unknown>(name);
+    } catch {
+        throw new pulumi.RunError(`${key}: the value is not an object. Fix: set keys with pulumi config set --path '${name}.<key>' <value>`);
+    }
+    const result = NegotiationConfig.safeParse(raw ?? {});
+    if (!result.success) {
+        const issues = issuesFromZod(key, result.error).map((issue) => ({ ...issue, input: `stack config ${key}` }));
+        throw new pulumi.RunError(issues.map(formatIssue).join("\n"));
+    }
+    return result.data;
+}
+
+/** Loads the persona, analyzes, and negotiates. I/O (store, catalog, record) is here; negotiate() is pure. */
+function decide(name: string, args: NegotiatedInstanceArgs, state: NegotiationConfig, workload: WorkloadInput, personaRef: string | undefined, argConstraints: Constraints | undefined): Decision {
+    try {
+        const store = openPersonaStore({ ...(args.personaStore ? { userDir: args.personaStore } : {}), cwd: projectDirOf(args) });
+        const persona = personaRef ? store.get(personaRef).persona : undefined;
+        const parsedArgs = argConstraints === undefined ? undefined : Constraints.parse(argConstraints);
+        const constraints = mergeConstraints(parsedArgs, state.constraints);
+        const demand = analyzeWorkload(workload, persona ? { persona } : {});
+        const fingerprint = contentHash({ workload, persona: persona ? formatPersonaRef(persona) : null, constraints }, 12);
+        const { constraints: _merged, ...negotiationState } = state;
+        void _merged;
+        const outcome = negotiate({ demand, ...(persona ? { persona } : {}), constraints, catalog: catalogFor(args), state: negotiationState, fingerprint, ...(args.negotiator ? { negotiator: args.negotiator } : {}) });
+        if (outcome.kind === "proposing" || outcome.kind === "accepted") {
+            recordProposals(name, args, persona, fingerprint, outcome);
+            if (pulumi.runtime.isDryRun() && outcome.kind === "proposing" && persona) {
+                recordUsage(args, persona, "proposed");
+            }
+        }
+        return { outcome, ...(persona ? { persona } : {}), fingerprint };
+    } catch (err) {
+        if (err instanceof InputError) {
+            throw new pulumi.RunError(`${name}: ${err.message}`);
+        }
+        throw err;
+    }
+}
+
+const catalogs = new Map<string, Catalog>();
+
+function catalogFor(args: NegotiatedInstanceArgs): Catalog {
+    const key = args.catalogFile ?? "";
+    let catalog = catalogs.get(key);
+    if (!catalog) {
+        catalog = args.catalogFile ? loadCatalog(args.catalogFile) : defaultCatalog();
+        catalogs.set(key, catalog);
+    }
+    return catalog;
+}
+
+function projectDirOf(args: NegotiatedInstanceArgs): string {
+    return path.resolve(args.projectDir ?? process.cwd());
+}
+
+/** What `persona accept` pins from: the proposals this run offered. */
+function recordProposals(name: string, args: NegotiatedInstanceArgs, persona: Persona | undefined, fingerprint: string, outcome: Extract<Outcome, { kind: "proposing" | "accepted" }>): void {
+    const scaling = persona && persona.lifecycle.scaling.max > persona.lifecycle.scaling.min ? { min: persona.lifecycle.scaling.min, max: persona.lifecycle.scaling.max } : undefined;
+    writeRecord(projectDirOf(args), {
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        component: name,
+        fingerprint,
+        ...(persona ? { persona: formatPersonaRef(persona) } : {}),
+        ...(scaling ? { scaling } : {}),
+        proposals: outcome.proposals,
+        recordedAt: new Date().toISOString(),
+    });
+}
+
+/** Usage statistics go to the user's persona directory when there is one; a project without one is not given one. */
+function recordUsage(args: NegotiatedInstanceArgs, persona: Persona, event: "proposed" | "provisioned"): void {
+    const dir = path.resolve(projectDirOf(args), args.personaStore ?? process.env.PERSONA_STORE ?? "personas");
+    if (fs.existsSync(dir)) {
+        openPersonaStore({ userDir: dir }).recordUsage(formatPersonaRef(persona), event, new Date());
+    }
+}
+
+/** The preview message: the table, each proposal against the baseline, and the exact commands to accept. */
+function proposingMessage(name: string, outcome: Extract<Outcome, { kind: "proposing" }>): string {
+    const lines = [`${outcome.proposals.length} proposals for ${name}; nothing is provisioned until one is accepted.`, proposalTable(outcome.proposals), ""];
+    for (const p of outcome.proposals) {
+        lines.push(`${p.id} ${p.label}${p.recommended ? " (recommended)" : ""}: ${p.reason}`);
+        const baseline = outcome.baseline;
+        const diff = baseline && baseline.proposal.id !== p.id ? proposalDiff(baseline.proposal, p) : [];
+        if (baseline && baseline.proposal.id !== p.id) {
+            lines.push(`  against ${baseline.label}:`, ...(diff.length > 0 ? diff : ["  (same configuration)"]).map((l) => `    ${l}`));
+        } else if (!baseline) {
+            lines.push(...proposalLines(p).map((l) => `    ${l}`));
+        }
+        lines.push(`  accept: pulumi config set --path '${name}.accept' ${p.id}   (or: persona accept ${name} ${p.id})`);
+    }
+    lines.push(...outcome.notes);
+    lines.push(`Reject them all: pulumi config set --path '${name}.reject[0]' <id> (one entry per id); add constraints under '${name}.constraints'.`);
+    return lines.join("\n");
+}
