@@ -11,6 +11,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     analyze: { summary: "predict a workload's role, demand time series and compliance signals, with every assumption", load: async () => (await import("./analyze")).analyzeCommand },
     accept: { summary: "pin a proposal the last pulumi preview offered into the stack's config", load: async () => (await import("./accept")).acceptCommand },
     personas: { summary: "list, show, diff, create and derive personas in the store", load: async () => (await import("./personas")).personasCommand },
+    catalog: { summary: "show the EC2 catalog snapshot (sources, dates, regions) or refresh it from the AWS APIs", load: async () => (await import("./catalog")).catalogCommand },
     propose: { summary: "propose 3-5 costed EC2 configurations for a workload, or say which constraints conflict", load: async () => (await import("./propose")).proposeCommand },
 };
 
