@@ -86,8 +86,10 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
         // The engine stores and diffs a component's inputs: a change of agreement shows in `pulumi preview --diff`.
         super(TYPE, name, { persona: args.persona ?? "none", agreement: decision.apply(summaryOf) }, opts);
 
-        const provisioned = decision.apply((d) => {
-            this.present(name, d);
+        const provisioned = decision.apply(async (d) => {
+            // Wait until the engine has the message: when provisioning then fails (a missing aws
+            // provider plugin, no credentials), the output still shows what was agreed.
+            await this.present(name, d);
             const agreement = agreementOf(d.outcome);
             if (!agreement) {
                 return undefined;
@@ -117,14 +119,13 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
     }
 
     /** Shows the outcome on the component in preview and up output; a refusal stops the run. */
-    private present(name: string, d: Decision): void {
+    private async present(name: string, d: Decision): Promise<void> {
         const { outcome } = d;
         switch (outcome.kind) {
             case "proposing":
-                pulumi.log.info(proposingMessage(name, outcome), this);
-                return;
+                return pulumi.log.info(proposingMessage(name, outcome), this);
             case "accepted":
-                pulumi.log.info(
+                return pulumi.log.info(
                     [
                         `Accepted ${agreementSummary(outcome.agreement)}${outcome.by === "negotiator" ? " (automated negotiation)" : ""}.`,
                         ...outcome.notes,
@@ -132,13 +133,11 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
                     ].join("\n"),
                     this,
                 );
-                return;
             case "agreed":
-                pulumi.log.info([`Agreement ${agreementSummary(outcome.agreement)}: provisioning exactly this.`, ...outcome.notes].join("\n"), this);
-                return;
+                return pulumi.log.info([`Agreement ${agreementSummary(outcome.agreement)}: provisioning exactly this.`, ...outcome.notes].join("\n"), this);
             case "refused": {
                 const message = [outcome.message, ...outcome.details.map((line) => `  ${line}`)].join("\n");
-                pulumi.log.error(message, this);
+                await pulumi.log.error(message, this);
                 throw new pulumi.ResourceError(`${name}: ${outcome.message}; nothing is provisioned`, this, true);
             }
         }
