@@ -109,7 +109,6 @@ function capability(spec: InstanceTypeSpec, zones: number): number[] {
         spec.ebs.maxIops,
         spec.ebs.baselineMBps,
         spec.ebs.maxMBps,
-        spec.ebs.maxAttachments,
         spec.network.baselineGbps,
         spec.network.peakGbps,
         spec.network.encryptionInTransit ? 1 : 0,

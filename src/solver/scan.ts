@@ -187,6 +187,8 @@ export interface AssessOptions {
     readonly layout?: VolumeLayout;
     /** Do not count a rejection from an earlier round (the user asks for this configuration). */
     readonly ignoreRejection?: boolean;
+    /** Costs at or above this do not matter to the caller (it stops the search over counts early). */
+    readonly ceiling?: number;
 }
 
 const NO_OPTIONS: AssessOptions = {};
@@ -392,13 +394,15 @@ export function assess(ctx: ScanContext, offering: Offering, pol: Policy, option
     };
     let layout = options.layout ?? policyLayout(ctx, region, pol, divisor);
     let { hourly, monthly } = priceAt(count, layout);
-    // More instances can be cheaper when each then needs less provisioned IOPS or throughput (every
-    // gp3 volume includes 3,000 IOPS and 125 MB/s), or needed when one instance's share fits no
-    // layout. Counts are tried upward until compute and root volumes alone cost more than the best.
+    // More instances can be cheaper when each then needs less IOPS or throughput: every gp3 volume
+    // includes 3,000 IOPS and 125 MB/s, and a smaller share may fit cheaper HDD volumes. More are
+    // needed when one instance's share fits no layout. Counts are tried upward until compute and
+    // root volumes alone cost more than the best so far (or than the caller's ceiling).
     const elastic = req.sharing === "split" && req.count.fixed === undefined && options.count === undefined && options.layout === undefined;
-    if (elastic && (!layout || layout.monthly.iops + layout.monthly.throughput > 0) && prices) {
+    if (elastic && prices && (!layout || d.iopsPeak > 0 || d.throughputPeak > 0)) {
         const unit = computeHourly(offering, pol.purchase, 1) * HOURS_PER_MONTH + rootMonthly(prices);
-        for (let n = count + 1; n <= req.count.max && n * unit < monthly; n++) {
+        const ceiling = options.ceiling ?? Infinity;
+        for (let n = count + 1; n <= req.count.max && n * unit < Math.min(monthly, ceiling); n++) {
             const div = n - spare;
             const candidate = policyLayout(ctx, region, pol, div);
             const priced = priceAt(n, candidate);
@@ -586,7 +590,8 @@ export function scan(ctx: ScanContext, regions: readonly string[], policies: rea
                 }
                 for (let i = 0; i < mine.length; i++) {
                     const pol = mine[i];
-                    const a = assess(ctx, offering, pol, NO_OPTIONS, known);
+                    const worst = mineRankings[i].worst();
+                    const a = assess(ctx, offering, pol, worst < Infinity ? { ceiling: worst } : NO_OPTIONS, known);
                     assessed++;
                     if (a.mask === 0 && a.monthly < Infinity) {
                         mineRankings[i].offer(a);
