@@ -47,7 +47,7 @@ export interface NegotiatedInstanceArgs {
     readonly negotiator?: Negotiator;
     /** The user's persona directory. Defaults to `$PERSONA_STORE`, else `./personas`. */
     readonly personaStore?: string;
-    /** The project directory, where previews record their proposals in `.persona/`. Defaults to the working directory. */
+    /** The project directory, where previews record their proposals in `.persona/`. Defaults to the Pulumi project's directory (where Pulumi.yaml is). */
     readonly projectDir?: string;
     /** A catalog snapshot file (from `persona catalog refresh`). Defaults to the snapshot shipped in the package. */
     readonly catalogFile?: string;
@@ -136,7 +136,8 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
             case "agreed":
                 return pulumi.log.info([`Agreement ${agreementSummary(outcome.agreement)}: provisioning exactly this.`, ...outcome.notes].join("\n"), this);
             case "refused": {
-                const message = [outcome.message, ...outcome.details.map((line) => `  ${line}`)].join("\n");
+                // The pure engine does not know the component's name; its commands say `<component>`.
+                const message = [outcome.message, ...outcome.details.map((line) => `  ${line}`)].join("\n").replaceAll("<component>", name);
                 await pulumi.log.error(message, this);
                 throw new pulumi.ResourceError(`${name}: ${outcome.message}; nothing is provisioned`, this, true);
             }
@@ -210,8 +211,32 @@ function catalogFor(args: NegotiatedInstanceArgs): Catalog {
     return catalog;
 }
 
+/**
+ * The Pulumi project's directory, where Pulumi.yaml is and where `persona accept` looks for
+ * `.persona/`. Not simply the working directory: the engine runs the program in the directory of
+ * Pulumi.yaml's `main:`, which may be below the project's. Older language hosts do not pass the
+ * root directory, so the nearest directory up from the working directory with a Pulumi.yaml is next.
+ */
 function projectDirOf(args: NegotiatedInstanceArgs): string {
-    return path.resolve(args.projectDir ?? process.cwd());
+    if (args.projectDir !== undefined) {
+        return path.resolve(args.projectDir);
+    }
+    const root = pulumi.runtime.getRootDirectory();
+    if (path.isAbsolute(root) && hasProjectFile(root)) {
+        return root;
+    }
+    for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+        if (hasProjectFile(dir)) {
+            return dir;
+        }
+        if (path.dirname(dir) === dir) {
+            return process.cwd();
+        }
+    }
+}
+
+function hasProjectFile(dir: string): boolean {
+    return fs.existsSync(path.join(dir, "Pulumi.yaml")) || fs.existsSync(path.join(dir, "Pulumi.yml"));
 }
 
 /** What `persona accept` pins from: the proposals this run offered. */
