@@ -13,6 +13,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     personas: { summary: "list, show, diff, create and derive personas in the store", load: async () => (await import("./personas")).personasCommand },
     catalog: { summary: "show the EC2 catalog snapshot (sources, dates, regions) or refresh it from the AWS APIs", load: async () => (await import("./catalog")).catalogCommand },
     propose: { summary: "propose 3-5 costed EC2 configurations for a workload, or say which constraints conflict", load: async () => (await import("./propose")).proposeCommand },
+    negotiate: { summary: "negotiate interactively (or as JSON lines with --json) until an agreement, written to a file or a stack's config", load: async () => (await import("./negotiate")).negotiateCommand },
 };
 
 function usage(): string {

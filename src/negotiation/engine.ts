@@ -1,6 +1,6 @@
 import { Catalog } from "../catalog/catalog";
 import { checkSettings, securityRequirements } from "../compliance";
-import { Persona, formatPersonaRef } from "../persona/schema";
+import { LifecycleExpectations, Persona, formatPersonaRef } from "../persona/schema";
 import { Constraints } from "../solver/constraints";
 import { Infeasibility } from "../solver/diagnose";
 import { Proposal } from "../solver/proposal";
@@ -24,6 +24,8 @@ export interface NegotiationInput {
     readonly demand: Demand;
     /** The base persona, if any. */
     readonly persona?: Persona;
+    /** The lifecycle to size for when it differs from the persona's (persona negotiate's --uptime, --interruption-tolerant). Defaults to the persona's. */
+    readonly lifecycle?: LifecycleExpectations;
     /** Constraints after merging (args, then stack config). */
     readonly constraints: Constraints;
     readonly catalog: Catalog;
@@ -54,13 +56,15 @@ export interface Baseline {
 }
 
 /** The solver's input for a negotiation, with rejected ids. */
-export function solveInputFor(input: Pick<NegotiationInput, "demand" | "persona" | "constraints" | "catalog">, rejected: readonly string[] = []): SolveInput {
+export function solveInputFor(input: Pick<NegotiationInput, "demand" | "persona" | "lifecycle" | "constraints" | "catalog">, rejected: readonly string[] = []): SolveInput {
     const persona = input.persona;
+    const lifecycle = input.lifecycle ?? persona?.lifecycle;
     return {
         demand: input.demand,
         constraints: input.constraints,
         catalog: input.catalog,
-        ...(persona ? { profile: persona.security, lifecycle: persona.lifecycle, cost: persona.cost } : {}),
+        ...(persona ? { profile: persona.security, cost: persona.cost } : {}),
+        ...(lifecycle ? { lifecycle } : {}),
         ...(rejected.length > 0 ? { rejected } : {}),
     };
 }
