@@ -163,9 +163,26 @@ export const proposeCommand: Command = async (argv, io) => {
         }
         return EXIT.ok;
     } catch (err) {
-        if (json && err instanceof InputError) {
-            writeJson(io, issuesJson(err.issues));
+        if (err instanceof InputError) {
+            const named = flagsNamed(err);
+            if (json) {
+                writeJson(io, issuesJson(named.issues));
+            }
+            throw named;
         }
         throw err;
     }
 };
+
+/** The solver names constraints by their keys (`constraints at regions[0]`); on the command line, name the flag. */
+function flagsNamed(err: InputError): InputError {
+    if (!err.issues.some((i) => i.input === "constraints")) {
+        return err;
+    }
+    return new InputError(
+        err.issues.map((i) => {
+            const flag = i.input === "constraints" ? FLAG_OF[i.path.split(/[.[]/)[0]] : undefined;
+            return flag ? { ...i, input: "persona propose", path: flag } : i;
+        }),
+    );
+}

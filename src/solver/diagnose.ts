@@ -226,9 +226,13 @@ export function diagnose(ctx: ScanContext, pre: readonly Conflict[] = [], prune 
                 (a.offering.spec.name < b.offering.spec.name ? -1 : a.offering.spec.name > b.offering.spec.name ? 1 : 0) ||
                 (a.offering.region < b.offering.region ? -1 : 1),
         );
+    // First, for each conflicting constraint, the best candidate that misses only it: relaxing
+    // that one constraint admits it. Then the rest in order.
+    const firsts = atomsOf(conflictMask).flatMap((atom) => sorted.find((a) => (a.mask & ~POLICY_BIT) === BIT[atom]) ?? []);
+    const ordered = [...firsts, ...sorted.filter((a) => !firsts.includes(a))];
     const nearest: NearMiss[] = [];
     const types = new Set<string>();
-    for (const a of sorted) {
+    for (const a of ordered) {
         if (nearest.length >= NEAREST) {
             break;
         }

@@ -414,6 +414,10 @@ export function assess(ctx: ScanContext, offering: Offering, pol: Policy, option
             }
         }
     }
+    // Resilience without a spare instance is only the durable data volumes: none, nothing to offer.
+    if (pol.resilient && spare === 0 && layout && layout.volumeCount === 0) {
+        mask |= POLICY_BIT;
+    }
     if (!layout) {
         const need = storageNeed(req, pol, divisor);
         add("demand.storage", () => `no ${ctx.volumeTypes.join("/")} layout of up to 8 volumes gives ${fmt(need.capacityGiB)} GiB, ${fmt(need.iops)} IOPS, ${fmt(need.throughputMBps)} MB/s per instance`);
