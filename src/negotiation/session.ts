@@ -241,9 +241,13 @@ function mergeModification(base: Modification, change: ProposalChange): Modifica
 
 /** One line per constraint in effect, e.g. `regions eu-west-1; maxMonthlyCost 300`. */
 export function constraintText(constraints: Constraints): string {
-    const parts = Object.entries(constraints)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(",") : String(v)}`);
+    // In the schema's order, whatever order feedback added them in.
+    const parts = Constraints.keyof()
+        .options.filter((k) => constraints[k] !== undefined)
+        .map((k) => {
+            const v = constraints[k];
+            return `${k} ${Array.isArray(v) ? v.join(",") : String(v)}`;
+        });
     return parts.length > 0 ? parts.join("; ") : "none";
 }
 
