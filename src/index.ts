@@ -23,5 +23,6 @@ export { Infeasibility, Conflict, NearMiss } from "./solver/diagnose";
 export * from "./negotiation/agreement";
 export * from "./negotiation/config";
 export * from "./negotiation/engine";
+export * from "./negotiation/protocol";
 export { NegotiatedInstance, NegotiatedInstanceArgs } from "./pulumi/NegotiatedInstance";
 export { NetworkPlacement } from "./pulumi/provision";

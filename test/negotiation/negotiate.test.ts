@@ -267,6 +267,19 @@ describe("persona negotiate", function () {
         assert.deepEqual(transcript.rounds.map((r) => ids(r.proposals)), [ids(r1.proposals)]);
     });
 
+    it("an agreement that cannot be written is reported and the round stays on offer", async () => {
+        const dir = tempDir();
+        const r1 = await firstRound(dir);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config: [unclosed\n");
+        const result = await runCli(negotiateArgs(dir, [...REQUEST, "--stack", "dev", "--component", "db"]), { cwd: dir, stdin: `accept ${r1.proposals[0].id}\nquit\n` });
+        assert.equal(result.code, 3);
+        assert.match(result.stdout, /^The agreement could not be written: .*Pulumi\.dev\.yaml: YAML syntax error/m);
+        assert.match(result.stdout, /^Round 1 stays on offer/m);
+        assert.match(result.stdout, /^Negotiation failed: quit without agreement$/m);
+        assert.equal(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), "config: [unclosed\n");
+    });
+
     it("quit and the round limit end with Negotiation failed and exit code 3", async () => {
         const dir = tempDir();
         const quit = spawnCli(negotiateArgs(dir, REQUEST), { cwd: dir, input: "quit\naccept whatever\n" });
