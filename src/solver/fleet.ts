@@ -51,8 +51,10 @@ export function diversifiedFleet(ctx: ScanContext, offerings: readonly Offering[
         );
     };
     const unit = (o: Offering): number => (placement(o, "spot", 1)?.hourly ?? Infinity) * HOURS_PER_MONTH + overhead;
-    // Cost per unit of whichever resource the type runs out of first.
-    const score = (o: Offering): number => unit(o) / Math.max(o.spec.vcpus / d.cpuPeak, d.memoryPeak > 0 ? o.spec.memoryGiB / d.memoryPeak : 0);
+    // Cost per share of the demand one instance covers: the resource it covers least, and no more
+    // than all of it (a type larger than the whole demand is worth the whole demand, not more).
+    const covers = (o: Offering): number => Math.min(1, o.spec.vcpus / d.cpuPeak, d.memoryPeak > 0 ? o.spec.memoryGiB / d.memoryPeak : 1);
+    const score = (o: Offering): number => unit(o) / covers(o);
     const candidates = offerings
         .filter((o) => staticMask(ctx, o, "spot") === 0 && fits(o))
         .sort((a, b) => score(a) - score(b) || (a.spec.name < b.spec.name ? -1 : 1))

@@ -9,7 +9,8 @@ import { RaidLevel, StorageLayout, VOLUME_TYPES, VolumeType } from "./proposal";
  *
  * Layouts are symmetric (every volume alike, which is how mdadm stripes and mirrors them), so for
  * a given type, RAID level and volume count the cheapest volume follows from the limits directly:
- * the smallest size, IOPS and throughput that meet the need and the type's ratios. Two solvers
+ * the smallest size, IOPS and throughput that meet the need and the type's ratios (layouts within
+ * LAYOUT_TIE of the cheapest count as ties, and fewer volumes win them). Two solvers
  * implement the search behind one interface: an exact enumeration of (type, RAID level, count)
  * and a javascript-lp-solver model of the same choice. `npm run bench` times both; the
  * enumeration is the default because it is much faster and exact (test/solver checks they agree).
@@ -188,16 +189,25 @@ export function layoutMonthly(layout: VolumeLayout): number {
 
 const TYPE_ORDER = new Map(VOLUME_TYPES.map((t, i) => [t, i]));
 
-/** Cheaper first; on a tie fewer volumes, then the type order gp3, io2, st1, sc1. */
-function better(a: VolumeLayout, b: VolumeLayout | undefined): boolean {
-    if (!b) {
-        return true;
+/**
+ * Layouts this close to the cheapest count as equally cheap: rounding each volume up to whole GiB
+ * makes 7 x 269 GiB a few cents cheaper than 2 x 942 GiB, and an array of seven volumes is not
+ * worth that. Within the margin, fewer volumes win, then the cheaper, then gp3, io2, st1, sc1.
+ */
+export const LAYOUT_TIE = { relative: 0.01, absolute: 0.5 } as const;
+
+/** The layout to take from the candidates, by the rule above; deterministic. */
+function choose(layouts: readonly VolumeLayout[]): VolumeLayout | undefined {
+    if (layouts.length === 0) {
+        return undefined;
     }
-    const d = layoutMonthly(a) - layoutMonthly(b);
-    if (Math.abs(d) > 1e-9) {
-        return d < 0;
-    }
-    return a.volumeCount - b.volumeCount < 0 || (a.volumeCount === b.volumeCount && (TYPE_ORDER.get(a.volumeType) as number) < (TYPE_ORDER.get(b.volumeType) as number));
+    const cheapest = Math.min(...layouts.map(layoutMonthly));
+    const margin = Math.max(LAYOUT_TIE.absolute, cheapest * LAYOUT_TIE.relative);
+    const near = layouts.filter((l) => layoutMonthly(l) <= cheapest + margin + 1e-9);
+    return near.reduce((best, l) => {
+        const d = l.volumeCount - best.volumeCount || layoutMonthly(l) - layoutMonthly(best) || (TYPE_ORDER.get(l.volumeType) as number) - (TYPE_ORDER.get(best.volumeType) as number);
+        return d < -1e-9 ? l : best;
+    });
 }
 
 /** Volume types and arrangements a durable (resilient) layout may use: mirrors of any type, or one io2 volume. */
@@ -221,17 +231,14 @@ export const enumerationLayoutSolver: LayoutSolver = {
         if (!needsDataVolumes(need)) {
             return NO_DATA_VOLUMES;
         }
-        let best: VolumeLayout | undefined;
+        const layouts: VolumeLayout[] = [];
         for (const { type, arrangement } of candidatesFor(options)) {
             const volume = smallestVolume(type, need.capacityGiB * arrangement.capacityShare, need.iops * arrangement.loadShare, need.throughputMBps * arrangement.loadShare);
             if (volume) {
-                const layout = layoutOf(type, volume, arrangement.raid, arrangement.count, prices);
-                if (better(layout, best)) {
-                    best = layout;
-                }
+                layouts.push(layoutOf(type, volume, arrangement.raid, arrangement.count, prices));
             }
         }
-        return best;
+        return choose(layouts);
     },
 };
 
@@ -247,7 +254,7 @@ export const lpLayoutSolver: LayoutSolver = {
         if (!needsDataVolumes(need)) {
             return NO_DATA_VOLUMES;
         }
-        let best: VolumeLayout | undefined;
+        const layouts: VolumeLayout[] = [];
         for (const { type, arrangement } of candidatesFor(options)) {
             const c = need.capacityGiB * arrangement.capacityShare;
             const i = need.iops * arrangement.loadShare;
@@ -256,14 +263,11 @@ export const lpLayoutSolver: LayoutSolver = {
             if (volume) {
                 const checked = smallestVolumeAtLeast(type, volume, i, t);
                 if (checked) {
-                    const layout = layoutOf(type, checked, arrangement.raid, arrangement.count, prices);
-                    if (better(layout, best)) {
-                        best = layout;
-                    }
+                    layouts.push(layoutOf(type, checked, arrangement.raid, arrangement.count, prices));
                 }
             }
         }
-        return best;
+        return choose(layouts);
     },
 };
 
