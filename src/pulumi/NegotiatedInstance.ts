@@ -139,10 +139,21 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
                 // The pure engine does not know the component's name; its commands say `<component>`.
                 const message = [outcome.message, ...outcome.details.map((line) => `  ${line}`)].join("\n").replaceAll("<component>", name);
                 await pulumi.log.error(message, this);
-                throw new pulumi.ResourceError(`${name}: ${outcome.message}; nothing is provisioned`, this, true);
+                throw stackless(new pulumi.ResourceError(`${name}: ${outcome.message}; nothing is provisioned`, this, true));
             }
         }
     }
+}
+
+/**
+ * Drops an error's stack, which Pulumi hides for these errors anyway. Errors thrown inside outputs
+ * reach the runtime's uncaught-error handler, which formats them with util.inspect; on Node 20 that
+ * spins for ~20 s over stack lines through `node_modules/@pulumi/output.ts` (a scoped package path
+ * with nothing after the scope, from the SDK's source maps) before giving up.
+ */
+function stackless<E extends Error>(error: E): E {
+    error.stack = error.message;
+    return error;
 }
 
 function agreementOf(outcome: Outcome): Agreement | undefined {
@@ -193,7 +204,7 @@ function decide(name: string, args: NegotiatedInstanceArgs, state: NegotiationCo
         return { outcome, ...(persona ? { persona } : {}), fingerprint };
     } catch (err) {
         if (err instanceof InputError) {
-            throw new pulumi.RunError(`${name}: ${err.message}`);
+            throw stackless(new pulumi.RunError(`${name}: ${err.message}`));
         }
         throw err;
     }
