@@ -16,7 +16,7 @@ import { booleanFlag, numberFlag, parseFlags, ParsedArgs, stringFlag } from "./a
 import { FEEDBACK_HELP, ParsedLine, parseFeedbackLine, parseJsonFeedback } from "./feedback";
 import { CliIO, Command, EXIT } from "./io";
 import { renderInfeasibility } from "./propose";
-import { Request, REQUEST_HELP, REQUEST_OPTIONS, requestFrom } from "./request";
+import { flagsNamed, Request, REQUEST_HELP, REQUEST_OPTIONS, requestFrom } from "./request";
 
 const DEFAULT_MAX_ROUNDS = 10;
 
@@ -249,8 +249,12 @@ export const negotiateCommand: Command = async (argv, io) => {
     try {
         return await run(args, io, json);
     } catch (err) {
-        if (json && err instanceof InputError) {
-            io.stdout(`${JSON.stringify({ error: { code: "bad-input", issues: [...err.issues] } } satisfies BadInputMessage)}\n`);
+        if (err instanceof InputError) {
+            const named = flagsNamed(err, "negotiate");
+            if (json) {
+                io.stdout(`${JSON.stringify({ error: { code: "bad-input", issues: [...named.issues] } } satisfies BadInputMessage)}\n`);
+            }
+            throw named;
         }
         throw err;
     }

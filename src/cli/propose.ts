@@ -8,7 +8,7 @@ import { table } from "../table";
 import { Demand } from "../workload/demand";
 import { booleanFlag, ParsedArgs, parseFlags, stringFlag } from "./args";
 import { CliIO, Command, EXIT, writeJson } from "./io";
-import { FLAG_OF, REQUEST_HELP, REQUEST_OPTIONS, requestFrom, solveInputOf } from "./request";
+import { FLAG_OF, flagsNamed, REQUEST_HELP, REQUEST_OPTIONS, requestFrom, solveInputOf } from "./request";
 
 const HELP = `Usage: persona propose [--workload <text> | --workload-file <file>] [--persona <name[@v]>] [options]
 
@@ -164,7 +164,7 @@ export const proposeCommand: Command = async (argv, io) => {
         return EXIT.ok;
     } catch (err) {
         if (err instanceof InputError) {
-            const named = flagsNamed(err);
+            const named = flagsNamed(err, "propose");
             if (json) {
                 writeJson(io, issuesJson(named.issues));
             }
@@ -173,16 +173,3 @@ export const proposeCommand: Command = async (argv, io) => {
         throw err;
     }
 };
-
-/** The solver names constraints by their keys (`constraints at regions[0]`); on the command line, name the flag. */
-function flagsNamed(err: InputError): InputError {
-    if (!err.issues.some((i) => i.input === "constraints")) {
-        return err;
-    }
-    return new InputError(
-        err.issues.map((i) => {
-            const flag = i.input === "constraints" ? FLAG_OF[i.path.split(/[.[]/)[0]] : undefined;
-            return flag ? { ...i, input: "persona propose", path: flag } : i;
-        }),
-    );
-}

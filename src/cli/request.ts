@@ -210,6 +210,19 @@ export function constraintsFrom(args: ParsedArgs, command: string): Constraints 
     }
 }
 
+/** The solver names constraints by their keys (`constraints at regions[0]`); on the command line, name the flag. */
+export function flagsNamed(err: InputError, command: string): InputError {
+    if (!err.issues.some((i) => i.input === "constraints")) {
+        return err;
+    }
+    return new InputError(
+        err.issues.map((i) => {
+            const flag = i.input === "constraints" ? FLAG_OF[i.path.split(/[.[]/)[0]] : undefined;
+            return flag ? { ...i, input: `persona ${command}`, path: flag } : i;
+        }),
+    );
+}
+
 /** A metric given as one figure: a flat load at the peak, or at `sustained` most of the time. */
 function flat(peak: number, sustained = peak): MetricDemand {
     return { peak, average: sustained, sustained, series: [peak, sustained] };

@@ -166,6 +166,20 @@ function offer(input: SessionInput, constraints: Constraints, rejected: readonly
     });
 }
 
+/**
+ * The outcome after a reject or a constraint, keeping the modification under consideration if it
+ * still applies. The user's latest word wins: a modification that no longer fits (its original is
+ * not offered any more, or it breaks a new constraint) is withdrawn, saying why.
+ */
+function reoffer(input: SessionInput, constraints: Constraints, rejected: readonly string[], modification: Modification | undefined): { outcome: Outcome; modification?: Modification; notes: string[] } {
+    const outcome = offer(input, constraints, rejected, modification);
+    if (outcome.kind === "refused" && outcome.reason === "modify-refused" && modification) {
+        const why = `${outcome.message}${outcome.details.length > 0 ? ` (${outcome.details.join("; ")})` : ""}`;
+        return { outcome: offer(input, constraints, rejected, undefined), notes: [`the modification of ${modification.proposal} is withdrawn: ${why}`] };
+    }
+    return { outcome, ...(modification ? { modification } : {}), notes: [] };
+}
+
 /** Round 1: the proposals for the request, or why there are none. */
 export function startSession(input: SessionInput, constraints: Constraints, rejected: readonly string[] = []): Start {
     const outcome = offer(input, constraints, rejected, undefined);
@@ -253,6 +267,18 @@ export function constraintText(constraints: Constraints): string {
 
 /** Applies one piece of feedback to the round on offer. Pure: the same state and feedback give the same step. */
 export function step(input: SessionInput, state: SessionState, feedback: Feedback): Step {
+    try {
+        return apply(input, state, feedback);
+    } catch (err) {
+        // The solver refuses input it cannot interpret (an unknown region, a type pattern matching nothing).
+        if (err instanceof InputError) {
+            return refused(state, "invalid-feedback", err.message);
+        }
+        throw err;
+    }
+}
+
+function apply(input: SessionInput, state: SessionState, feedback: Feedback): Step {
     switch (feedback.action) {
         case "quit":
             return { kind: "failed", state, reason: "quit", message: "quit without agreement" };
@@ -300,14 +326,12 @@ function reject(input: SessionInput, state: SessionState, refs: readonly string[
     const dropModification = modified !== undefined && ids.includes(modified.id);
     const original = dropModification && state.modification ? [state.modification.proposal] : [];
     const rejected = [...new Set([...state.rejected, ...ids, ...original])];
-    const modification = dropModification ? undefined : state.modification;
-    const outcome = offer(input, state.constraints, rejected, modification);
+    const { outcome, modification, notes: withdrawn } = reoffer(input, state.constraints, rejected, dropModification ? undefined : state.modification);
     if (outcome.kind === "refused") {
-        const message =
-            outcome.reason === "infeasible"
-                ? `no alternatives left: every configuration the constraints admit has been rejected (${outcome.message})`
-                : `${outcome.message}`;
-        return refused(state, outcome.reason === "infeasible" ? "no-alternatives" : "modify-refused", message, [...outcome.details, "accept one of the proposals on offer, or relax a constraint"]);
+        return refused(state, "no-alternatives", `no alternatives left: every configuration the constraints admit has been rejected (${outcome.message})`, [
+            ...outcome.details,
+            "accept one of the proposals on offer, or relax a constraint",
+        ]);
     }
     if (outcome.kind !== "proposing") {
         throw new Error(`the engine answered ${outcome.kind} without an acceptance`);
@@ -316,7 +340,7 @@ function reject(input: SessionInput, state: SessionState, refs: readonly string[
     if (fresh.length === 0) {
         return refused(state, "no-alternatives", "no alternatives left: the solver offers only configurations already rejected", ["accept one of the proposals on offer, or relax a constraint"]);
     }
-    const notes = [`rejected ${ids.join(", ")}${original.length > 0 ? ` (and ${original[0]}, which ${modified?.id} was modified from)` : ""}; ${rejected.length} rejected in all`];
+    const notes = [`rejected ${ids.join(", ")}${original.length > 0 ? ` (and ${original[0]}, which ${modified?.id} was modified from)` : ""}; ${rejected.length} rejected in all`, ...withdrawn];
     return next(input, state, state.constraints, rejected, modification, outcome, notes);
 }
 
@@ -377,15 +401,8 @@ function constrain(input: SessionInput, state: SessionState, add: Constraints | 
     if (canonicalJson(constraints) === canonicalJson(state.constraints)) {
         return refused(state, "no-change", `the constraints are already ${constraintText(constraints)}`, []);
     }
-    let modification = state.modification;
-    let outcome = offer(input, constraints, state.rejected, modification);
-    const notes = [`constraints now: ${constraintText(constraints)}`];
-    if (outcome.kind === "refused" && outcome.reason === "modify-refused" && modification) {
-        // The user's latest word wins: a modification the new constraints exclude is withdrawn.
-        notes.push(`the modification of ${modification.proposal} is withdrawn: ${outcome.message}${outcome.details.length > 0 ? ` (${outcome.details.join("; ")})` : ""}`);
-        modification = undefined;
-        outcome = offer(input, constraints, state.rejected, modification);
-    }
+    const { outcome, modification, notes: withdrawn } = reoffer(input, constraints, state.rejected, state.modification);
+    const notes = [`constraints now: ${constraintText(constraints)}`, ...withdrawn];
     if (outcome.kind === "refused") {
         const fixes = outcome.infeasible ? outcome.infeasible.conflicts.map((c) => `${c.constraint} (${c.source}): ${c.message}. Fix: ${c.fix}`) : outcome.details;
         return refused(state, "infeasible", `no configuration satisfies ${constraintText(constraints)}: ${outcome.message}`, [...fixes, "the previous proposals stay on offer"]);

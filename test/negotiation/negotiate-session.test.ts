@@ -111,6 +111,7 @@ describe("negotiation session", () => {
             { action: "constrain", constraints: { maxMonthlyCost: 10 } },
             { action: "constrain", constraints: { regions: ["eu-west-1"] } },
             { action: "constrain", relax: ["hipaa"] },
+            { action: "constrain", constraints: { regions: ["xx-fake-9"] } },
         ];
         const codes = refusals.map((f) => {
             const s = step(session, r1, f);
@@ -118,7 +119,7 @@ describe("negotiation session", () => {
             assert.equal(s.state, r1);
             return s.kind === "refused" ? s.code : undefined;
         });
-        assert.deepEqual(codes, ["invalid-feedback", "modify-refused", "infeasible", "no-change", "invalid-feedback"]);
+        assert.deepEqual(codes, ["invalid-feedback", "modify-refused", "infeasible", "no-change", "invalid-feedback", "invalid-feedback"]);
         const r2 = newRound(step(session, r1, { action: "reject" }));
         const limit = step(session, r2, { action: "reject" });
         assert.equal(limit.kind, "failed");
