@@ -25,6 +25,7 @@ import * as zlib from "node:zlib";
 import { assetPath, PACKAGE_ROOT } from "../src/assets";
 import { METRICS, MetricName, Role, ROLES } from "../src/persona/schema";
 import { HOURS_PER_WEEK, LOAD_SHAPES_ASSET, LoadShape, LoadShapesAsset } from "../src/workload/shapes";
+import { seededRandom } from "../src/random";
 
 const DATASET_DIR = "bitbrains-gwa-t-12-rnd";
 const MONTHS = ["2013-7", "2013-8", "2013-9"];
@@ -123,17 +124,6 @@ function mean(values: readonly number[]): number {
     return values.reduce((s, v) => s + v, 0) / values.length;
 }
 
-/** mulberry32: a small seeded PRNG, so clustering is reproducible. */
-function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 function squaredDistance(a: readonly number[], b: readonly number[]): number {
     let s = 0;

@@ -17,6 +17,7 @@ import { assetPath, PACKAGE_ROOT } from "../src/assets";
 import { parseInput } from "../src/errors";
 import { Role, ROLES } from "../src/persona/schema";
 import { LabelledText, ROLE_MODEL_ASSET, RoleClassifier, RoleModel, trainRoleModel, TrainingOptions } from "../src/workload/role-model";
+import { seededRandom } from "../src/random";
 
 export const CORPUS = "training/role-corpus.jsonl";
 
@@ -43,16 +44,6 @@ export function readCorpus(file: string = path.join(PACKAGE_ROOT, CORPUS)): { ex
     return { examples, sha256: crypto.createHash("sha256").update(raw).digest("hex") };
 }
 
-function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
     const out = [...items];

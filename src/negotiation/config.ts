@@ -4,7 +4,7 @@ import { InputError } from "../errors";
 import { Constraints } from "../solver/constraints";
 import { Proposal, RaidLevel, VolumeType } from "../solver/proposal";
 import { Agreement } from "./agreement";
-import { PROPOSAL_ID_PREFIX } from "./fingerprint";
+import { PROPOSAL_ID_PREFIX } from "../fingerprint";
 
 /**
  * The negotiation state a user edits between previews: one object per component in stack config,

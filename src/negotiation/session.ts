@@ -9,7 +9,7 @@ import { Assumption, Demand } from "../workload/demand";
 import { Agreement } from "./agreement";
 import { findProposal, Modification, ProposalRef } from "./config";
 import { Baseline, negotiate, Outcome } from "./engine";
-import { canonicalJson, contentHash } from "./fingerprint";
+import { canonicalJson, contentHash } from "../fingerprint";
 import { money, proposalDiff } from "./present";
 
 /**

@@ -7,7 +7,7 @@ import { formatIssue, InputError, issuesFromZod } from "../errors";
 import { Agreement, agreementSummary } from "../negotiation/agreement";
 import { NegotiationConfig } from "../negotiation/config";
 import { Negotiator, negotiate, Outcome } from "../negotiation/engine";
-import { contentHash } from "../negotiation/fingerprint";
+import { contentHash } from "../fingerprint";
 import { proposalDiff, proposalLines, proposalTable } from "../negotiation/present";
 import { writeRecord } from "../negotiation/record";
 import { Persona, formatPersonaRef } from "../persona/schema";

@@ -1,5 +1,5 @@
 import { securityCosts } from "../compliance";
-import { proposalId } from "../negotiation/fingerprint";
+import { proposalId } from "../fingerprint";
 import { Atom, ATOMS } from "./atoms";
 import { monthlyCost, placement, rootMonthly } from "./cost";
 import { diversifiedFleet, FleetPick } from "./fleet";

@@ -7,7 +7,7 @@ import { parse as parseYaml, parseDocument } from "yaml";
 import { PACKAGE_ROOT } from "../../src/assets";
 import { Agreement } from "../../src/negotiation/agreement";
 import { NegotiationConfig } from "../../src/negotiation/config";
-import { contentHash } from "../../src/negotiation/fingerprint";
+import { contentHash } from "../../src/fingerprint";
 import { AgreementMessage, ErrorMessage, ExplanationMessage, FailedMessage, OutputMessage, RoundMessage } from "../../src/negotiation/protocol";
 import { Transcript } from "../../src/negotiation/transcript";
 import { Proposal } from "../../src/solver/proposal";

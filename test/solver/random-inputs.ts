@@ -3,18 +3,10 @@ import { FRAMEWORKS, LifecycleExpectations, ROLES } from "../../src/persona/sche
 import { Constraints } from "../../src/solver/constraints";
 import { SolveInput } from "../../src/solver/requirements";
 import { Demand } from "../../src/workload/demand";
+import { seededRandom } from "../../src/random";
 
-/** A small seeded generator (mulberry32): the same seed gives the same inputs on every machine. */
-export function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** A small seeded generator: the same seed gives the same inputs on every machine. */
+export const rng = seededRandom;
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 
