@@ -107,7 +107,7 @@ export class PulumiWorkspace {
         fs.mkdirSync(home, { recursive: true });
         this.env = {
             // Only the CLI, node and the system: no provider plugin can be found on the way.
-            PATH: [bin, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+            PATH: [bin, path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter),
             HOME: home,
             TMPDIR: os.tmpdir(),
             PULUMI_HOME: path.join(home, ".pulumi"),
