@@ -16,9 +16,6 @@ const GIB_TO_MB = 2 ** 30 / 1e6;
 /** Below this role probability the analyzer asks what the instance runs. */
 export const LOW_CONFIDENCE = 0.5;
 
-/** Weight of a base persona's role in the prior over roles (the rest is spread evenly). */
-export const PERSONA_ROLE_PRIOR = 0.5;
-
 /** Stated figures beyond these are read as a mistake (a wrong unit, an extra zero). */
 const FIGURE_LIMITS: Partial<Record<FigureName, number>> = {
     usersPerDay: 8e9,
@@ -311,20 +308,34 @@ function figuresFromMentions(set: FigureSet, mentions: readonly Mention[], role:
     }
 }
 
-/** What the role model says, with a base persona's role as the prior. */
-function roleFromText(text: string, persona: Persona | undefined): { role: Role; confidence: number; source: string; alternatives: { role: Role; probability: number }[]; knownWords: number } {
+/**
+ * The role: the role model's reading of the text, unless a base persona is given. A persona is
+ * the description of the instance's role, so its role stands; the text then says what the
+ * instance serves ("an e-commerce website" for a database persona is the shop it stores).
+ */
+function roleFromText(
+    text: string,
+    persona: Persona | undefined,
+): { role: Role; confidence: number; source: string; alternatives: { role: Role; probability: number }[]; knownWords: number; conflict?: string } {
     const prediction = roleClassifier().predict(text);
-    let probabilities = prediction.probabilities;
-    let source = `role model (TF-IDF + logistic regression), p = ${prediction.probability.toFixed(2)}`;
+    const ranked = ROLES.map((role) => ({ role, probability: prediction.probabilities[role] })).sort((a, b) => b.probability - a.probability);
     if (persona !== undefined) {
-        const prior = (role: Role) => (role === persona.role.kind ? PERSONA_ROLE_PRIOR : (1 - PERSONA_ROLE_PRIOR) / (ROLES.length - 1));
-        const joint = ROLES.map((role) => probabilities[role] * prior(role));
-        const total = joint.reduce((s, v) => s + v, 0);
-        probabilities = Object.fromEntries(ROLES.map((role, i) => [role, joint[i] / total])) as Record<Role, number>;
-        source = `role model p = ${prediction.probability.toFixed(2)} for ${prediction.role}, with persona ${persona.name}@${persona.version} (${persona.role.kind}) as the prior`;
+        const reading = prediction.role === persona.role.kind ? "which the text agrees with" : `the text reads as ${prediction.role} (p = ${prediction.probability.toFixed(2)}), sized here as what the ${persona.role.kind} serves`;
+        return {
+            role: persona.role.kind,
+            confidence: 1,
+            source: `persona ${persona.name}@${persona.version} is a ${persona.role.kind}; ${reading}`,
+            alternatives: ranked.filter((r) => r.role !== persona.role.kind).slice(0, 2),
+            knownWords: prediction.knownWords,
+            // A text that clearly names another kind of instance may mean the wrong persona was picked.
+            ...(prediction.role !== persona.role.kind && prediction.probability >= 0.8
+                ? {
+                      conflict: `The text reads as a ${prediction.role} (p = ${prediction.probability.toFixed(2)}) but persona ${persona.name}@${persona.version} is a ${persona.role.kind}: it is sized as the ${persona.role.kind} behind it. If the instance itself is a ${prediction.role}, use a ${prediction.role} persona or none.`,
+                  }
+                : {}),
+        };
     }
-    const ranked = ROLES.map((role) => ({ role, probability: probabilities[role] })).sort((a, b) => b.probability - a.probability);
-    return { role: ranked[0].role, confidence: ranked[0].probability, source, alternatives: ranked.slice(1, 3), knownWords: prediction.knownWords };
+    return { role: ranked[0].role, confidence: ranked[0].probability, source: `role model (TF-IDF + logistic regression), p = ${prediction.probability.toFixed(2)}`, alternatives: ranked.slice(1, 3), knownWords: prediction.knownWords };
 }
 
 /** Merges compliance signals, first evidence per framework kept. */
@@ -367,7 +378,7 @@ export function understandText(text: string, input: string, persona?: Persona, s
         timing: findings.timing,
         compliance: findings.compliance,
         sensitivity: findings.sensitivity,
-        notes: findings.notes,
+        notes: guess.conflict && statedRole === undefined ? [...findings.notes, { question: guess.conflict }] : findings.notes,
         ...(findings.accelerator ? { accelerator: findings.accelerator } : {}),
         knownWords: guess.knownWords,
     };

@@ -238,13 +238,18 @@ describe("analyzeWorkload", () => {
             assert.equal(d.memoryGiB.peak, Math.round(64 * GB * 1000) / 1000);
         });
 
-        it("uses the persona's role as the prior for vague text, but not against clear text", () => {
+        it("takes the persona's role, sizing the text as what that role serves, and asks when the text names another kind", () => {
             const db = Persona.parse(personaDocument({ name: "pg", role: { kind: "database", description: "Postgres" } }));
             const vague = analyzeWorkload("I need a server", { persona: db });
             const alone = analyzeWorkload("I need a server");
             assert.equal(vague.role, "database");
             assert.ok(vague.confidence > alone.confidence);
-            assert.equal(analyzeWorkload("Kafka broker for clickstream events", { persona: db }).role, "message-queue");
+            const shop = analyzeWorkload("medium-sized e-commerce website, 50k daily users, card payments", { persona: db });
+            assert.equal(shop.role, "database", "the design's example: the shop's database");
+            assert.ok(shop.assumptions.some((a) => a.name === "transactionsPerSecond"), "sized from the shop's users as database transactions");
+            const kafka = analyzeWorkload("Kafka broker for clickstream events", { persona: db });
+            assert.equal(kafka.role, "database");
+            assert.ok(kafka.questions.some((q) => /reads as a message-queue.*use a message-queue persona or none/.test(q)), kafka.questions.join(" | "));
         });
 
         it("adds the text's compliance signals to the persona's", () => {
