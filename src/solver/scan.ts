@@ -1,7 +1,7 @@
 import { Catalog, Offering } from "../catalog/catalog";
 import { securityCosts } from "../compliance";
 import { Atom, ATOMS, atomsOf, BIT, Miss } from "./atoms";
-import { baseMonthly, computeHourly, provisionedGiB, rootMonthly, spreadZones } from "./cost";
+import { baseMonthly, computeHourly, provisionedGiB, rootMonthly, SPREAD_ZONES, spreadZones } from "./cost";
 import { HOURS_PER_MONTH, ProposalLabel, VolumeType } from "./proposal";
 import { Purchase, Requirements } from "./requirements";
 import { enumerationLayoutSolver, LayoutSolver, needsDataVolumes, StorageNeed, volumeMonthly, VolumeLayout } from "./storage";
@@ -130,6 +130,27 @@ export function layoutFor(ctx: ScanContext, region: string, need: StorageNeed, d
         ctx.layouts.set(key, layout);
     }
     return layout === null ? undefined : repriceLayout(layout, prices);
+}
+
+/**
+ * Instances left after losing the zone with the most of them, when `n` instances are spread
+ * round-robin over up to `zones` zones.
+ */
+export function zoneSurvivors(n: number, zones: number): number {
+    const used = Math.max(1, Math.min(n, zones));
+    return used < 2 ? 0 : n - Math.ceil(n / used);
+}
+
+/** The fewest instances (at least two) that still carry `needed` instances' load after losing any one zone. */
+export function zoneTolerantCount(needed: number, zones: number): number {
+    if (zones < 2) {
+        return needed + 1;
+    }
+    let n = Math.max(2, needed + 1);
+    while (zoneSurvivors(n, zones) < needed) {
+        n++;
+    }
+    return n;
 }
 
 /** The layout of a policy's storage need at a divisor, memoized per region. */
@@ -343,14 +364,17 @@ export function assess(ctx: ScanContext, offering: Offering, pol: Policy, option
     const tputN = Math.max(instancesFor(d.throughputPeak * io, o.figures.ebsMaxMBps, false), instancesFor(d.throughputSustained * io, o.figures.ebsBaselineMBps, false));
     const netN = Math.max(instancesFor(d.networkPeakMbps, o.figures.networkPeakGbps * 1000, false), instancesFor(d.networkSustainedMbps, o.figures.networkBaselineGbps * 1000, false));
 
-    // N+1 only where the count may reach two: else resilience is the durable storage alone.
+    // Spare capacity only where the count may reach two: else resilience is the durable storage alone.
     const spare = pol.resilient && (req.count.fixed ?? req.count.max) >= 2 ? 1 : 0;
+    const zones = Math.min(spreadZones(offering, pol.purchase), SPREAD_ZONES);
+    // How many instances carry the load: all of them, or for a resilient fleet those left after losing a zone.
+    const carrying = (n: number): number => (spare ? Math.max(1, zoneSurvivors(n, zones)) : n);
     let count: number;
     let divisor: number;
     if (req.sharing === "split") {
         const needed = Math.max(1, cpuN, burstN, memN, iopsN, tputN, netN);
-        count = options.count ?? req.count.fixed ?? Math.min(req.count.max, Math.max(req.count.min, needed + spare, spare ? 2 : 1));
-        divisor = Math.max(1, count - spare);
+        count = options.count ?? req.count.fixed ?? Math.min(req.count.max, Math.max(req.count.min, spare ? zoneTolerantCount(needed, zones) : needed));
+        divisor = carrying(count);
     } else {
         count = options.count ?? req.count.fixed ?? Math.max(req.count.min, spare ? 2 : 1);
         divisor = 1;
@@ -403,7 +427,7 @@ export function assess(ctx: ScanContext, offering: Offering, pol: Policy, option
         const unit = computeHourly(offering, pol.purchase, 1) * HOURS_PER_MONTH + rootMonthly(prices);
         const ceiling = options.ceiling ?? Infinity;
         for (let n = count + 1; n <= req.count.max && n * unit < Math.min(monthly, ceiling); n++) {
-            const div = n - spare;
+            const div = carrying(n);
             const candidate = policyLayout(ctx, region, pol, div);
             const priced = priceAt(n, candidate);
             if (priced.monthly < monthly - 1e-9) {

@@ -126,8 +126,9 @@ function reasonFor(req: Requirements, pick: Pick, cost: number, cheapest: number
             return `Twice the peak CPU and memory and 1.5x the storage IOPS and throughput, non-burstable current generation${more}.`;
         case "resilient": {
             const durable = pick.layout.volumeCount === 0 ? "" : `; ${storage} for durability`;
+            const zones = new Set(pick.members.flatMap((x) => x.zones)).size;
             return pick.divisor < n
-                ? `One instance more than the load needs, over ${new Set(pick.members.flatMap((x) => x.zones)).size} zones: losing an instance or a zone still carries the peak${durable}${more}.`
+                ? `${n} instances over ${zones} zones: losing any one zone still leaves enough to carry the peak${durable}${more}.`
                 : `Durable storage (${storage}) on the instance count the constraints allow${more}.`;
         }
         case "spot": {

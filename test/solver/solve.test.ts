@@ -90,6 +90,19 @@ describe("solve: proposals", () => {
         assert.equal(proposals(result).find((p) => p.recommended)?.label, "resilient");
     });
 
+    it("makes the resilient fleet survive the loss of any one zone, not just one instance", () => {
+        for (const cpu of [3, 7, 19.4, 40]) {
+            const input: SolveInput = { ...web, demand: flatDemand("web-server", { cpu, memoryGiB: 2, sustained: cpu * 0.6, storageGiB: 20 }) };
+            const p = byLabel(solve(input), "resilient");
+            const perZone = new Map<string, number>();
+            p.zones.forEach((z) => perZone.set(z, (perZone.get(z) ?? 0) + 1));
+            const survivors = p.count - Math.max(...perZone.values());
+            assert.ok(perZone.size >= 2, `${p.count} x ${p.instanceType} spread over ${perZone.size} zone(s)`);
+            assert.ok(survivors * p.vcpus >= cpu, `${p.count} x ${p.instanceType} over ${perZone.size} zones: ${survivors} left carry ${survivors * p.vcpus} vCPU < ${cpu}`);
+            assert.match(p.reason, /losing any one zone still leaves enough to carry the peak/);
+        }
+    });
+
     it("adds a spot fleet diversified over instance types when interruption is tolerated", () => {
         const result = solve({
             demand: flatDemand("batch-worker", { cpu: 64, memoryGiB: 128 }),
