@@ -246,9 +246,31 @@ export function negotiate(input: NegotiationInput): Outcome {
     return { kind: "proposing", proposals, baseline, notes };
 }
 
+/**
+ * The cheapest of today's proposals that is better than the agreed one in every respect the
+ * agreement was chosen for: cheaper, at least as much CPU and memory headroom, spread over at
+ * least as many zones, the same purchase option. A proposal that is merely cheaper (with less
+ * headroom, say) is a different trade-off, not a better one.
+ */
+export function betterThan(agreed: Proposal, proposals: readonly Proposal[]): Proposal | undefined {
+    const zones = (p: Proposal) => new Set(p.zones).size;
+    return [...proposals]
+        .filter(
+            (p) =>
+                p.id !== agreed.id &&
+                p.purchase === agreed.purchase &&
+                p.monthlyCost.total < agreed.monthlyCost.total - 0.005 &&
+                p.headroom.cpu >= agreed.headroom.cpu &&
+                p.headroom.memory >= agreed.headroom.memory &&
+                zones(p) >= zones(agreed),
+        )
+        .sort((a, b) => a.monthlyCost.total - b.monthlyCost.total)[0];
+}
+
 function checkAgreement(agreement: Agreement, input: NegotiationInput): Outcome {
     const problems = admissionProblems(agreement, input);
-    const today = solve(solveInputFor(input));
+    // Rejected ids stay rejected after an agreement: they are never suggested as better.
+    const today = solve(solveInputFor(input, input.state.reject ?? []));
     const proposals = today.ok ? today.proposals : [];
     if (problems.length > 0) {
         return {
@@ -263,9 +285,9 @@ function checkAgreement(agreement: Agreement, input: NegotiationInput): Outcome 
     if (agreement.fingerprint !== input.fingerprint) {
         notes.push(`the inputs changed since the agreement (fingerprint ${agreement.fingerprint} => ${input.fingerprint}); the agreement still satisfies them`);
     }
-    const cheapest = [...proposals].sort((a, b) => a.monthlyCost.total - b.monthlyCost.total)[0];
-    if (cheapest && cheapest.id !== agreement.proposal.id && cheapest.monthlyCost.total < agreement.proposal.monthlyCost.total - 0.005) {
-        notes.push(`a better proposal exists (nothing is changed; to switch, remove the agreement and accept ${cheapest.id}):`, ...proposalDiff(agreement.proposal, cheapest).map((l) => `  ${l}`));
+    const better = betterThan(agreement.proposal, proposals);
+    if (better) {
+        notes.push(`a better proposal exists (nothing is changed; to switch, remove the agreement and accept ${better.id}):`, ...proposalDiff(agreement.proposal, better).map((l) => `  ${l}`));
     }
     return { kind: "agreed", agreement, proposals, notes };
 }

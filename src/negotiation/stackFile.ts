@@ -42,7 +42,8 @@ export function writeFileAtomic(file: string, text: string): void {
 
 /**
  * Sets `config.<project>:<component>.agreement` in the stack file and removes the component's
- * `accept`, `reject` and `modify` keys (the agreement supersedes them); keeps `constraints`.
+ * `accept` and `modify` keys (the agreement supersedes them); keeps `constraints` and `reject`
+ * (rejected proposals are never suggested as better later).
  */
 export function writeAgreement(projectDir: string, stack: string, component: string, agreement: Agreement): string {
     const file = stackFile(projectDir, stack);
@@ -64,7 +65,7 @@ export function writeAgreement(projectDir: string, stack: string, component: str
     if (existing === undefined) {
         doc.setIn(["config", key], doc.createNode({}));
     }
-    for (const stale of ["accept", "reject", "modify"]) {
+    for (const stale of ["accept", "modify"]) {
         doc.deleteIn(["config", key, stale]);
     }
     doc.setIn(["config", key, "agreement"], doc.createNode(JSON.parse(JSON.stringify(agreement)) as unknown));

@@ -128,6 +128,8 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
                 return pulumi.log.info(
                     [
                         `Accepted ${agreementSummary(outcome.agreement)}${outcome.by === "negotiator" ? " (automated negotiation)" : ""}.`,
+                        // An automated pick is shown among what it was picked from.
+                        ...(outcome.by === "negotiator" ? [proposalTable(outcome.proposals)] : []),
                         ...outcome.notes,
                         `Pin it so later runs provision exactly this: persona accept ${name} ${outcome.agreement.proposal.id}`,
                     ].join("\n"),

@@ -135,7 +135,7 @@ describe("the negotiation loop through the real Pulumi CLI (examples/ecommerce-w
         assert.match(accept.stdout, new RegExp(`^Agreed ${chosen.id}: `));
         const config = ws!.stackConfig("shop-web", "shop-web") as { agreement?: { proposal: { id: string } }; reject?: unknown; constraints?: { maxMonthlyCost?: number } };
         assert.equal(config.agreement?.proposal.id, chosen.id);
-        assert.equal(config.reject, undefined, "the agreement supersedes the rejections");
+        assert.ok(Array.isArray(config.reject), "rejections are kept beside the agreement: never suggested as better later");
         assert.equal(config.constraints?.maxMonthlyCost, ceiling, "constraints are kept");
 
         const preview = ws!.preview();

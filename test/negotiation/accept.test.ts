@@ -46,7 +46,7 @@ describe("persona accept", () => {
         const negotiation = NegotiationConfig.parse(config["shop:shop-db"]);
         assert.deepEqual(negotiation.constraints, { maxMonthlyCost: 900 });
         assert.equal(negotiation.accept, undefined, "superseded by the agreement");
-        assert.equal(negotiation.reject, undefined);
+        assert.deepEqual(negotiation.reject, ["mmmmmmmmmm"], "rejections are kept: never suggested as better later");
         const agreement = negotiation.agreement as Agreement;
         assert.equal(agreement.proposal.id, "kbxtrmfhqz");
         assert.equal(agreement.persona, "postgres-oltp@1");

@@ -255,7 +255,7 @@ describe("persona negotiate", function () {
         assert.match(text, /^# dev stack \(keep this comment\)/);
         assert.match(text, /aws:region: eu-west-1 # Ireland/);
         const config = NegotiationConfig.parse(parseDocument(text).toJS().config["shop:shop-db"]);
-        assert.equal(config.reject, undefined, "superseded by the agreement, as persona accept does");
+        assert.deepEqual(config.reject, ["mmmm"], "rejections are kept beside the agreement, as persona accept does");
         assert.deepEqual(config.agreement, fromFile);
         assert.deepEqual(usage(dir, "postgres-oltp"), ["proposed", "accepted"]);
         const transcript = transcripts(path.join(dir, "project")).at(-1) as Transcript;
