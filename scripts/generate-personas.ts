@@ -196,8 +196,9 @@ const SPECS: Spec[] = [
         role: "batch-worker",
         roleDescription: "nightly ETL worker pulling from object storage and loading a warehouse",
         description:
-            "Nightly ETL worker transforming ~200 GiB between 01:00 and 05:00: 8 vCPU busy in the window (Python/pandas-style transforms at ~15 MB/s per core), 32 GiB for in-memory partitions, " +
-            "throughput 250 MB/s reading and writing scratch data, network 2,000 Mbps from object storage. Idle outside the window. Jobs are idempotent, so spot interruptions are tolerated.",
+            "Nightly ETL worker transforming ~2 TB between 01:00 and 05:00 (2 TB / 4 h is about 145 MB/s): 8 vCPU busy in the window at ~18 MB/s per core for Python/pandas-style transforms, " +
+            "32 GiB for in-memory partitions, throughput 250 MB/s reading and writing scratch data, network 2,000 Mbps to and from object storage. Idle outside the window. " +
+            "Jobs are idempotent, so spot interruptions are tolerated.",
         tags: ["batch", "etl", "nightly"],
         peaks: { cpu: 8, memoryGiB: 32, iops: 3000, throughputMBps: 250, networkMbps: 2000 },
         memoryFloor: 0.1,
