@@ -171,3 +171,14 @@ describe("persona store", () => {
         }
     });
 });
+
+describe("the built-in persona library", () => {
+    it("is exactly what scripts/generate-personas.ts makes from the learned load shapes", async () => {
+        const { buildPersonas } = await import("../../scripts/generate-personas");
+        const store = openPersonaStore({ userDir: path.join(PACKAGE_ROOT, "personas") });
+        for (const input of buildPersonas()) {
+            const shipped = store.get(`${input.name}@${input.version}`).persona;
+            assert.deepEqual(shipped, validatePersona(input, input.name), `${input.name}: regenerate it (npm run generate-personas) after changing the shapes or the sizing`);
+        }
+    });
+});
