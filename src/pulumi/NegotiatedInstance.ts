@@ -6,7 +6,7 @@ import { defaultCatalog, loadCatalog } from "../catalog/catalog";
 import { formatIssue, InputError, issuesFromZod } from "../errors";
 import { Agreement, agreementSummary } from "../negotiation/agreement";
 import { NegotiationConfig } from "../negotiation/config";
-import { Negotiator, negotiate, Outcome } from "../negotiation/engine";
+import { Negotiator, negotiate, Outcome, RefusalReason } from "../negotiation/engine";
 import { contentHash } from "../fingerprint";
 import { proposalDiff, proposalLines, proposalTable } from "../negotiation/present";
 import { writeRecord } from "../negotiation/record";
@@ -141,7 +141,8 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
                 // The pure engine does not know the component's name; its commands say `<component>`.
                 const message = [outcome.message, ...outcome.details.map((line) => `  ${line}`)].join("\n").replaceAll("<component>", name);
                 await pulumi.log.error(message, this);
-                throw stackless(new pulumi.ResourceError(`${name}: ${outcome.message}; nothing is provisioned`, this, true));
+                // The error above carries the explanation; this one only stops the run (and the SDK prefixes it).
+                throw stackless(new pulumi.ResourceError(`${name}: ${REFUSALS[outcome.reason]}, nothing is provisioned (see the error above)`, this, true));
             }
         }
     }
@@ -157,6 +158,13 @@ function stackless<E extends Error>(error: E): E {
     error.stack = error.message;
     return error;
 }
+
+const REFUSALS: Record<RefusalReason, string> = {
+    "stale-agreement": "the agreement no longer holds",
+    "accept-not-reproduced": "the accepted proposal is not reproduced",
+    "modify-refused": "the modification is refused",
+    infeasible: "no configuration satisfies the constraints",
+};
 
 function agreementOf(outcome: Outcome): Agreement | undefined {
     return outcome.kind === "accepted" || outcome.kind === "agreed" ? outcome.agreement : undefined;
