@@ -86,7 +86,8 @@ function fixForZodIssue(issue: z.core.$ZodIssue): string {
         case "too_big":
             return `give a value of at most ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : ""}`;
         case "invalid_format":
-            return `write it in the ${issue.format} format`;
+            // A regex's message already shows the expected form ("an AWS region name such as eu-west-1").
+            return issue.format === "regex" ? "write it in the form the message shows" : `write it in the ${issue.format} format`;
         default: {
             const params = (issue as { params?: { fix?: unknown } }).params;
             return typeof params?.fix === "string" ? params.fix : "correct the value";

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Catalog } from "../catalog/catalog";
 import { defaultCatalog, loadCatalog } from "../catalog/catalog";
-import { formatIssue, InputError, issuesFromZod } from "../errors";
+import { formatIssue, InputError, issuesFromZod, parseInput } from "../errors";
 import { Agreement, agreementSummary } from "../negotiation/agreement";
 import { NegotiationConfig } from "../negotiation/config";
 import { Negotiator, negotiate, Outcome, RefusalReason } from "../negotiation/engine";
@@ -198,7 +198,7 @@ function decide(name: string, args: NegotiatedInstanceArgs, state: NegotiationCo
     try {
         const store = openPersonaStore({ ...(args.personaStore ? { userDir: args.personaStore } : {}), cwd: projectDirOf(args) });
         const persona = personaRef ? store.get(personaRef).persona : undefined;
-        const parsedArgs = argConstraints === undefined ? undefined : Constraints.parse(argConstraints);
+        const parsedArgs = argConstraints === undefined ? undefined : parseInput(Constraints, argConstraints, "NegotiatedInstance args", ["constraints"]);
         const constraints = mergeConstraints(parsedArgs, state.constraints);
         const demand = analyzeWorkload(workload, persona ? { persona } : {});
         const fingerprint = contentHash({ workload, persona: persona ? formatPersonaRef(persona) : null, constraints }, 12);

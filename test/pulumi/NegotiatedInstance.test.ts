@@ -131,6 +131,9 @@ describe("NegotiatedInstance", () => {
         assert.deepEqual(unknown.mocks.cloudResources(), []);
         const bad = runProgram({ preview: true, config: { accept: 12345, constraints: { maxMonthlyCost: -3 } }, args: SHOP });
         await assert.rejects(bad, (err: Error) => /stack config shop:shop-db at accept/.test(err.message) && /constraints\.maxMonthlyCost/.test(err.message));
+        const badArgs = await runProgram({ preview: true, args: { ...SHOP, constraints: { regions: ["mars-north-1"] } } });
+        assert.match(String(badArgs.error?.message), /NegotiatedInstance args at constraints\.regions\[0\]: not an AWS region name/);
+        assert.deepEqual(badArgs.mocks.cloudResources(), []);
     });
 
     it("accepts automatically with a negotiator policy and provisions the pick", async () => {

@@ -36,7 +36,8 @@ export async function runProgram(options: { preview: boolean; name?: string; con
         } catch (err) {
             error = err as Error;
         }
-        await settle();
+        // A program that failed before its component registered leaves that registration pending forever.
+        await (error ? new Promise((resolve) => setTimeout(resolve, 100)) : settle());
         return { mocks, logs, component, status, projectDir, ...(error ? { error } : {}) };
     } finally {
         console.log = original.log;
