@@ -6,6 +6,9 @@ import { checkSettings, EU_REGIONS, FRAMEWORK_RULES, securityCosts, securityRequ
 import { InputError } from "../../src/errors";
 import { FRAMEWORKS, Framework, SecurityProfile } from "../../src/persona/schema";
 import { openPersonaStore } from "../../src/persona/store";
+import { defaultCatalog } from "../../src/catalog/catalog";
+import { solve } from "../../src/solver/solve";
+import { flatDemand } from "../solver/random-inputs";
 
 const DATA = path.join(PACKAGE_ROOT, "..", "shared", "data", "compliance");
 const FILES: Record<Framework, string> = { "pci-dss": "pci_4.0_aws.json", hipaa: "hipaa_aws.json", soc2: "soc2_aws.json", gdpr: "gdpr_aws.json" };
@@ -85,6 +88,31 @@ describe("compliance", () => {
             }
         });
     }
+
+    describe("as hard constraints on the solver", () => {
+        const catalog = defaultCatalog();
+        const demand = flatDemand("database", { cpu: 3, memoryGiB: 20, iops: 4000, throughputMBps: 150, storageGiB: 300, sustained: 0.6 });
+        for (const framework of FRAMEWORKS) {
+            it(`offers only ${framework}-compliant proposals, each with its evidence`, () => {
+                const result = solve({ demand, constraints: { regions: "all", compliance: [framework] }, catalog, profile: pciProfile() });
+                assert.ok(result.ok, result.ok ? "" : result.infeasible.summary);
+                const req = securityRequirements({ role: "database", profile: pciProfile(), compliance: [framework] });
+                for (const p of result.proposals) {
+                    assert.deepEqual(checkSettings(p.security.settings, req, p.region), [], `${p.id} ${p.instanceType} in ${p.region}`);
+                    const cited = new Set(p.security.evidence.flatMap((e) => e.requirements.filter((r) => r.framework === framework).map((r) => r.id)));
+                    for (const rule of FRAMEWORK_RULES[framework]) {
+                        rule.requirements.forEach((r) => assert.ok(cited.has(r.id), `${p.id} cites ${framework} ${r.id}`));
+                    }
+                }
+            });
+        }
+
+        it("keeps GDPR proposals in EU regions even with regions all", () => {
+            const result = solve({ demand, constraints: { regions: "all", compliance: ["gdpr"] }, catalog });
+            assert.ok(result.ok);
+            assert.ok(result.proposals.every((p) => (EU_REGIONS as readonly string[]).includes(p.region)), result.proposals.map((p) => p.region).join(", "));
+        });
+    });
 
     it("applies the secure defaults to every persona, compliance or not", () => {
         const { personas } = openPersonaStore({ builtins: true, userDir: path.join(PACKAGE_ROOT, "personas") }).list();
