@@ -248,23 +248,38 @@ export function negotiate(input: NegotiationInput): Outcome {
 
 /**
  * The cheapest of today's proposals that is better than the agreed one in every respect the
- * agreement was chosen for: cheaper, at least as much CPU and memory headroom, spread over at
- * least as many zones, the same purchase option. A proposal that is merely cheaper (with less
- * headroom, say) is a different trade-off, not a better one.
+ * agreement was chosen for: cheaper, and at least as much CPU and memory headroom, storage
+ * (capacity, IOPS, throughput, mirroring), zones and security, on the same purchase option. A
+ * proposal that is merely cheaper (with less headroom or smaller volumes, say) is a different
+ * trade-off, not a better one.
  */
 export function betterThan(agreed: Proposal, proposals: readonly Proposal[]): Proposal | undefined {
-    const zones = (p: Proposal) => new Set(p.zones).size;
     return [...proposals]
-        .filter(
-            (p) =>
-                p.id !== agreed.id &&
-                p.purchase === agreed.purchase &&
-                p.monthlyCost.total < agreed.monthlyCost.total - 0.005 &&
-                p.headroom.cpu >= agreed.headroom.cpu &&
-                p.headroom.memory >= agreed.headroom.memory &&
-                zones(p) >= zones(agreed),
-        )
+        .filter((p) => p.id !== agreed.id && p.monthlyCost.total < agreed.monthlyCost.total - 0.005 && atLeastAsGood(p, agreed))
         .sort((a, b) => a.monthlyCost.total - b.monthlyCost.total)[0];
+}
+
+const MIRRORED = new Set(["raid1", "raid10"]);
+
+function atLeastAsGood(p: Proposal, agreed: Proposal): boolean {
+    const zones = (x: Proposal) => new Set(x.zones).size;
+    const [s, a] = [p.storage, agreed.storage];
+    const [offered, pinned] = [p.security.settings, agreed.security.settings];
+    return (
+        p.purchase === agreed.purchase &&
+        p.headroom.cpu >= agreed.headroom.cpu &&
+        p.headroom.memory >= agreed.headroom.memory &&
+        zones(p) >= zones(agreed) &&
+        s.usableGiB >= a.usableGiB &&
+        s.totalIops >= a.totalIops &&
+        s.totalThroughputMBps >= a.totalThroughputMBps &&
+        (MIRRORED.has(s.raid) || !MIRRORED.has(a.raid)) &&
+        (offered.kmsKey === "customer-managed" || pinned.kmsKey === "aws-managed") &&
+        (offered.detailedMonitoring || !pinned.detailedMonitoring) &&
+        offered.logRetentionDays >= pinned.logRetentionDays &&
+        offered.backupRetentionDays >= pinned.backupRetentionDays &&
+        (offered.tenancy === "dedicated" || pinned.tenancy === "default")
+    );
 }
 
 function checkAgreement(agreement: Agreement, input: NegotiationInput): Outcome {

@@ -11,11 +11,15 @@ function variant(id: string, total: number, headroom: { cpu: number; memory: num
 describe("negotiation engine", () => {
     const agreed = variant("kbxtrmfhqz", 500, { cpu: 1.5, memory: 1.3 });
 
-    it("calls a proposal better only when it is cheaper without giving up headroom, zones or purchase option", () => {
+    it("calls a proposal better only when it is cheaper without giving up headroom, storage, zones, security or purchase option", () => {
         const cheaperButTighter = variant("bbbbbbbbbb", 300, { cpu: 1.1, memory: 1.3 });
         const cheaperOnSpot = variant("cccccccccc", 200, { cpu: 2, memory: 2 }, { purchase: "spot" });
         const cheaperInOneZone = variant("dddddddddd", 250, { cpu: 2, memory: 2 }, { zones: ["use1-az1", "use1-az1"] });
         assert.equal(betterThan(agreed, [agreed, cheaperButTighter, cheaperOnSpot, cheaperInOneZone]), undefined);
+        const smallerVolumes = variant("hhhhhhhhhh", 300, { cpu: 2, memory: 2 }, { storage: { ...agreed.storage, sizeGiB: 100, usableGiB: 200 } });
+        const fewerIops = variant("jjjjjjjjjj", 300, { cpu: 2, memory: 2 }, { storage: { ...agreed.storage, totalIops: 3000 } });
+        const shorterLogs = variant("kkkkkkkkkk", 300, { cpu: 2, memory: 2 }, { security: { ...agreed.security, settings: { ...agreed.security.settings, logRetentionDays: 7 } } });
+        assert.equal(betterThan(agreed, [smallerVolumes, fewerIops, shorterLogs]), undefined, "smaller, slower or less retained is a trade-off, not better");
         const dominating = variant("ffffffffff", 450, { cpu: 1.6, memory: 1.3 });
         const alsoDominating = variant("gggggggggg", 480, { cpu: 2, memory: 2 });
         assert.equal(betterThan(agreed, [alsoDominating, cheaperButTighter, dominating])?.id, "ffffffffff", "the cheapest dominating one");
