@@ -124,6 +124,20 @@ describe("NegotiatedInstance", () => {
         assert.deepEqual(stale.mocks.cloudResources(), [], "nothing is planned from a stale agreement");
     });
 
+    it("says so as a diff when a better proposal exists for a pinned agreement, and changes nothing", async () => {
+        const { proposals } = await offered();
+        const cheapest = proposals.find((p) => p.label === "cost-optimized") as Proposal;
+        // The same configuration agreed when it cost 20 % more: today's is better in every respect.
+        const agreed = { ...cheapest, id: "zzzzzzzzzz", monthlyCost: { ...cheapest.monthlyCost, total: Math.round(cheapest.monthlyCost.total * 120) / 100 } };
+        const run = await runProgram({ preview: true, config: { agreement: { proposal: agreed, persona: "postgres-oltp@1", fingerprint: "0123456789ab" } }, args: SHOP });
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.equal(run.status, "agreed");
+        const message = run.logs.join("\n");
+        assert.match(message, new RegExp(`a better proposal exists \\(nothing is changed; to switch, remove the agreement and accept ${cheapest.id}\\)`));
+        assert.match(message, /~ monthly: \$\d+\.\d\d => \$\d+\.\d\d \(-\$\d+\.\d\d\)/);
+        assert.equal(((await valueOf(run.component.agreement)) as Agreement).proposal.id, "zzzzzzzzzz", "the pinned agreement stands");
+    });
+
     it("refuses an accepted id that today's solve does not reproduce, and malformed config, planning nothing", async () => {
         const unknown = await runProgram({ preview: true, config: { accept: "zzzzzzzzzz" }, args: SHOP });
         assert.ok(unknown.error);
