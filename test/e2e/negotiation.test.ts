@@ -207,6 +207,23 @@ describe("the example programs and the root demo under the real Pulumi CLI", fun
         assertStoppedAtMissingAwsPlugin(preview);
     });
 
+    it("the engine's own pulumi preview --diff shows a change of agreement on the component", () => {
+        const ws = workspaceFor(path.join(EXAMPLES, "nightly-analytics"));
+        workspaces.push(ws);
+        // `pulumi up` saves the component (and its inputs) before it stops at the missing aws plugin.
+        const up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        assert.match(up.stdout, /no resource plugin 'pulumi-resource-aws'/);
+        const spot = ws.record("nightly-etl").proposals.find((p) => p.purchase === "spot");
+        assert.ok(spot, "the cheapest pick is spot");
+        ws.configSet("nightly-etl.constraints.purchase", "on-demand");
+        const diff = ws.pulumi(["preview", "--diff"]);
+        assert.match(diff.stdout, /~ pulumi-persona:index:NegotiatedInstance: \(update\)/);
+        const change = /~ agreement: "([a-z]{10}): ([^"]+)" => "([a-z]{10}): ([^"]+)"/.exec(diff.stdout);
+        assert.ok(change, diff.stdout);
+        assert.match(change[2], / spot in /);
+        assert.match(change[4], / on-demand in /);
+    });
+
     it("the root Pulumi.yaml demo (main: examples/demo/index.ts) records proposals in the project directory, where persona accept finds them", () => {
         const ws = workspaceFor(PACKAGE_ROOT, { files: ["Pulumi.yaml", "package.json", "tsconfig.json", "examples/demo"], links: ["dist"] });
         workspaces.push(ws);
