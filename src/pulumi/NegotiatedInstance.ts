@@ -9,7 +9,8 @@ import { NegotiationConfig } from "../negotiation/config";
 import { Negotiator, negotiate, Outcome, RefusalReason } from "../negotiation/engine";
 import { contentHash } from "../fingerprint";
 import { proposalDiff, proposalLines, proposalTable } from "../negotiation/present";
-import { writeRecord } from "../negotiation/record";
+import { RECORD_DIR, writeRecord } from "../negotiation/record";
+import { writeFileAtomic } from "../negotiation/stackFile";
 import { Persona, formatPersonaRef } from "../persona/schema";
 import { openPersonaStore } from "../persona/store";
 import { Constraints, mergeConstraints } from "../solver/constraints";
@@ -94,7 +95,7 @@ export class NegotiatedInstance extends pulumi.ComponentResource {
             if (!agreement) {
                 return undefined;
             }
-            if (!pulumi.runtime.isDryRun() && d.persona) {
+            if (!pulumi.runtime.isDryRun() && d.persona && firstProvisioning(name, args, agreement)) {
                 recordUsage(args, d.persona, "provisioned");
             }
             return provisionAgreement(name, agreement, args.network ?? {}, this);
@@ -281,6 +282,22 @@ function recordUsage(args: NegotiatedInstanceArgs, persona: Persona, event: "pro
     if (fs.existsSync(dir)) {
         openPersonaStore({ userDir: dir }).recordUsage(formatPersonaRef(persona), event, new Date());
     }
+}
+
+/**
+ * Whether this `pulumi up` provisions a configuration for the first time: the last provisioned
+ * proposal id is kept beside the preview records, so re-running `up` on the same agreement does
+ * not count as another provisioning in the persona's usage statistics.
+ */
+function firstProvisioning(name: string, args: NegotiatedInstanceArgs, agreement: Agreement): boolean {
+    const file = path.join(projectDirOf(args), RECORD_DIR, pulumi.getStack(), `${name}.provisioned`);
+    const last = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : undefined;
+    if (last === agreement.proposal.id) {
+        return false;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, `${agreement.proposal.id}\n`);
+    return true;
 }
 
 /** The preview message: the table, each proposal against the baseline, and the exact commands to accept. */

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Agreement } from "../../src/negotiation/agreement";
 import { ProposalRecord } from "../../src/negotiation/record";
@@ -158,6 +159,23 @@ describe("NegotiatedInstance", () => {
         assert.equal(await valueOf(run.component.monthlyCost), cheapest);
         assert.match(run.logs.join("\n"), /the cheapest negotiator accepted/);
         assert.ok(run.mocks.cloudResources().length > 0);
+    });
+
+    it("counts the persona's usage: proposed per preview, provisioned once per configuration however often up runs", async () => {
+        const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "persona-usage-"));
+        fs.mkdirSync(path.join(projectDir, "personas"));
+        const preview = await runProgram({ preview: true, projectDir, args: SHOP });
+        const [first, second] = await valueOf(preview.component.proposals);
+        for (const id of [first.id, first.id, second.id]) {
+            const up = await runProgram({ preview: false, projectDir, config: { accept: id }, args: SHOP });
+            assert.equal(up.error, undefined, up.error?.message);
+        }
+        const events = fs
+            .readFileSync(path.join(projectDir, "personas", "postgres-oltp", "usage.jsonl"), "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => (JSON.parse(line) as { event: string }).event);
+        assert.deepEqual(events, ["proposed", "provisioned", "provisioned"]);
     });
 
     it("records a compact summary of the agreement in its inputs so the engine diffs it", async () => {
