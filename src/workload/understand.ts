@@ -3,7 +3,7 @@ import { Persona, Role, ROLES } from "../persona/schema";
 import { ComplianceSignal, Facts, Figure, FIGURE_UNITS, FigureName } from "./facts";
 import { roleClassifier } from "./role-model";
 import { StructuredWorkload } from "./schema";
-import { Mention, readText, TextFindings } from "./text";
+import { Mention, Noun, readText, TextFindings } from "./text";
 
 /**
  * Understanding a workload: text or structured input to facts. The role comes from the trained
@@ -134,8 +134,13 @@ const ROLE_RATE: Readonly<Record<Role, { average: FigureName; peak: FigureName; 
 };
 
 /** Reads the text's mentions as figures of a role. */
+/** Counted nouns that name one figure whatever the role. */
+const COUNTED = { organisations: "organisations", developers: "developers", devices: "devices", connections: "concurrentConnections" } as const satisfies Partial<Record<Noun, FigureName>>;
+
 function figuresFromMentions(set: FigureSet, mentions: readonly Mention[], role: Role, findings: TextFindings): void {
     const sourceOf = (text: string) => `your text: "${text}"`;
+    // A batch job's counted items are per run; a day has as many runs as the schedule says.
+    const runsPerDay = findings.schedule?.runsPerDay ?? 1;
     const rate = ROLE_RATE[role];
     const setRate = (m: Extract<Mention, { kind: "rate" }>) => {
         if (rate === undefined) {
@@ -224,7 +229,7 @@ function figuresFromMentions(set: FigureSet, mentions: readonly Mention[], role:
                         } else if (m.concurrent) {
                             set.set("concurrentConnections", m.value, source);
                         } else if (role === "batch-worker") {
-                            set.set("itemsPerDay", m.value * (findings.schedule?.runsPerDay ?? 1), source);
+                            set.set("itemsPerDay", m.value * runsPerDay, source);
                         } else {
                             set.set("registeredUsers", m.value, source);
                         }
@@ -236,7 +241,7 @@ function figuresFromMentions(set: FigureSet, mentions: readonly Mention[], role:
                         if (role === "cache") {
                             set.set("keys", m.value, source);
                         } else if (role === "batch-worker") {
-                            set.set("itemsPerDay", m.value * (findings.schedule?.runsPerDay ?? 1), source);
+                            set.set("itemsPerDay", m.value * runsPerDay, source);
                         } else if (role === "database") {
                             set.set("rows", m.value, source);
                         } else {
@@ -244,16 +249,10 @@ function figuresFromMentions(set: FigureSet, mentions: readonly Mention[], role:
                         }
                         break;
                     case "organisations":
-                        set.set("organisations", m.value, source);
-                        break;
                     case "developers":
-                        set.set("developers", m.value, source);
-                        break;
                     case "devices":
-                        set.set("devices", m.value, source);
-                        break;
                     case "connections":
-                        set.set("concurrentConnections", m.value, source);
+                        set.set(COUNTED[m.noun], m.value, source);
                         break;
                     case "builds":
                         if (role === "ci-runner") {
