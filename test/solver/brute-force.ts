@@ -1,4 +1,5 @@
 import { Catalog, InstanceSpec, Offering } from "../../src/catalog/catalog";
+import { EbsPrices } from "../../src/catalog/ebs";
 import { checkSettings, securityCosts } from "../../src/compliance";
 import { monthlyCost, placement } from "../../src/solver/cost";
 import { Proposal } from "../../src/solver/proposal";
@@ -62,6 +63,22 @@ function zonesFor(o: Offering, purchase: Purchase): number {
     return purchase === "on-demand" ? (o.onDemand === null ? 0 : o.zones.length) : o.spec.spot ? o.spot.filter((p) => p !== null).length : 0;
 }
 
+/** The cheapest plain (not mirrored) layout for one instance's share of the demand, memoized per region and share. */
+function layoutCache(req: Requirements): { at(region: string, prices: EbsPrices, div: number): VolumeLayout | undefined } {
+    const d = req.demand;
+    const cache = new Map<string, VolumeLayout | undefined>();
+    return {
+        at(region, prices, div) {
+            const key = `${region}|${div}`;
+            if (!cache.has(key)) {
+                const need = { capacityGiB: req.dataSharded ? d.storageGiB / div : d.storageGiB, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div };
+                cache.set(key, enumerationLayoutSolver.cheapest(need, prices, { volumeTypes: req.hddAllowed ? ["gp3", "io2", "st1", "sc1"] : ["gp3", "io2"], durable: false }));
+            }
+            return cache.get(key);
+        },
+    };
+}
+
 /** The cheapest feasible single-type configuration of any allowed purchase option, by exhaustive scan. */
 export function cheapestFeasible(input: SolveInput, req: Requirements = requirementsFor(input)): Cheapest | undefined {
     const { catalog } = input;
@@ -69,7 +86,7 @@ export function cheapestFeasible(input: SolveInput, req: Requirements = requirem
     if ((req.count.fixed === 1 && req.multiAz) || (req.purchaseFixed === "spot" && input.lifecycle && !input.lifecycle.interruptionTolerant)) {
         return undefined;
     }
-    const layouts = new Map<string, VolumeLayout | undefined>();
+    const layouts = layoutCache(req);
     let best: Cheapest | undefined;
     for (const purchase of req.purchases.filter((p) => !(req.dedicated && p === "spot")))
     for (const name of req.regions) {
@@ -88,18 +105,7 @@ export function cheapestFeasible(input: SolveInput, req: Requirements = requirem
                 if (!carries(req, o.spec, div)) {
                     continue;
                 }
-                const d = req.demand;
-                const key = `${name}|${div}`;
-                if (!layouts.has(key)) {
-                    layouts.set(
-                        key,
-                        enumerationLayoutSolver.cheapest({ capacityGiB: req.dataSharded ? d.storageGiB / div : d.storageGiB, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div }, region.ebs, {
-                            volumeTypes: req.hddAllowed ? ["gp3", "io2", "st1", "sc1"] : ["gp3", "io2"],
-                            durable: false,
-                        }),
-                    );
-                }
-                const layout = layouts.get(key);
+                const layout = layouts.at(name, region.ebs, div);
                 const place = placement(o, purchase, n);
                 if (!layout || !place) {
                     continue;
@@ -201,8 +207,7 @@ export function violations(p: Proposal, input: SolveInput, req: Requirements = r
  */
 export function bareScan(input: SolveInput, req: Requirements = requirementsFor(input)): number {
     const { catalog } = input;
-    const d = req.demand;
-    const layouts = new Map<string, VolumeLayout | undefined>();
+    const layouts = layoutCache(req);
     const security = new Map<string, number>();
     let best = Infinity;
     for (const purchase of req.purchases) {
@@ -226,17 +231,7 @@ export function bareScan(input: SolveInput, req: Requirements = requirementsFor(
                     continue;
                 }
                 const div = req.sharing === "split" ? n : 1;
-                const key = `${name}|${div}`;
-                if (!layouts.has(key)) {
-                    layouts.set(
-                        key,
-                        enumerationLayoutSolver.cheapest({ capacityGiB: req.dataSharded ? d.storageGiB / div : d.storageGiB, iops: d.iopsPeak / div, throughputMBps: d.throughputPeak / div }, region.ebs, {
-                            volumeTypes: req.hddAllowed ? ["gp3", "io2", "st1", "sc1"] : ["gp3", "io2"],
-                            durable: false,
-                        }),
-                    );
-                }
-                const layout = layouts.get(key);
+                const layout = layouts.at(name, region.ebs, div);
                 const hourly = purchase === "on-demand" ? (o.onDemand ?? NaN) * n : (placement(o, purchase, n)?.hourly ?? NaN);
                 if (!layout || Number.isNaN(hourly)) {
                     continue;
